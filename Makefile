@@ -1,0 +1,37 @@
+# Two commands for a fresh machine (Python 3.11, pip, make):
+#   make run    install pinned dependencies, run the whole pipeline on sample_data/
+#   make test   install pinned dependencies, run the test suite
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+
+.PHONY: install run test ui lock sample-data clean
+
+$(BIN)/.installed: requirements.lock pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.lock
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
+	touch $@
+
+install: $(BIN)/.installed
+
+run: install
+	$(BIN)/hfmon run
+
+test: install
+	$(BIN)/python -m pytest
+
+# The Dagster UI on the same definitions and settings as `hfmon run` (telemetry off).
+ui: install
+	DAGSTER_HOME=$$($(BIN)/python -m pipelines.settings dagster-home) $(BIN)/dagster dev -m pipelines.definitions
+
+# Re-create sample_data/ (deterministic: the same seed gives the same files).
+sample-data: install
+	$(BIN)/hfmon generate --out sample_data --start 2021 --end 2026 --cutoff 2026-09-30 --seed 2026
+
+lock: install
+	{ echo "# Exact versions the project is tested with. Regenerate: make lock"; \
+	  $(BIN)/python -m pip freeze --all --exclude-editable | grep -vE "^(hfmon|pip)=="; } > requirements.lock
+
+clean:
+	rm -rf $(VENV) hfmon-home

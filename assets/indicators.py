@@ -1,0 +1,64 @@
+"""Indicators: every figure of shared/spec/indicators.md, in one long table, then disclosure control.
+
+Each indicator is one SQL file in `assets/sql/indicators/`, named after it, that quotes the
+spec's definition and returns rows of INDICATOR_COLUMNS. Adding an indicator is one file plus a test.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import dagster as dg
+from dagster_duckdb import DuckDBResource
+
+from assets.model import areas, data_window, periods, row_count, stays_current
+
+SQL_DIR = Path(__file__).parent / "sql"
+INDICATOR_SQL_DIR = SQL_DIR / "indicators"
+INDICATOR_COLUMNS = "indicator, level, area_code, period, breakdown, value, numerator, denominator, status"
+# Secondary suppression can make a new single suppressed cell in another group; repeat until stable.
+MAX_SUPPRESSION_PASSES = 10
+
+
+def indicator_files() -> list[Path]:
+    return sorted(INDICATOR_SQL_DIR.glob("*.sql"))
+
+
+@dg.asset(group_name="indicators", kinds={"duckdb"}, deps=[stays_current, data_window, periods, areas])
+def indicators(duckdb: DuckDBResource) -> dg.MaterializeResult:
+    """Every indicator for every level, area and complete period (exact figures; stays in the warehouse)."""
+    with duckdb.get_connection() as conn:
+        conn.execute("""
+            create or replace table indicators (
+                indicator varchar not null, level varchar not null, area_code varchar not null,
+                period varchar not null, breakdown varchar not null, value double, numerator double,
+                denominator double, status varchar not null,
+                primary key (indicator, level, area_code, period, breakdown))
+        """)
+        for path in indicator_files():
+            conn.execute(f"insert into indicators ({INDICATOR_COLUMNS}) select {INDICATOR_COLUMNS} "
+                         f"from ({path.read_text()})")
+        per_indicator = dict(conn.execute(
+            "select indicator, count(*) from indicators group by all order by 1").fetchall())
+        rows = row_count(conn, "indicators")
+    return dg.MaterializeResult(metadata={"dagster/row_count": rows,
+                                          "rows_per_indicator": dg.MetadataValue.json(per_indicator)})
+
+
+@dg.asset(group_name="indicators", kinds={"duckdb"}, deps=[indicators])
+def indicators_published(duckdb: DuckDBResource) -> dg.MaterializeResult:
+    """`indicators` after disclosure control: the only table that leaves the warehouse."""
+    with duckdb.get_connection() as conn:
+        conn.execute((SQL_DIR / "disclosure_primary.sql").read_text())
+        secondary = (SQL_DIR / "disclosure_secondary.sql").read_text()
+        for _ in range(MAX_SUPPRESSION_PASSES):
+            newly = conn.execute(secondary).fetchall()[0][0]
+            if not newly:
+                break
+        conn.execute((SQL_DIR / "disclosure_publish.sql").read_text())
+        suppressed = dict(conn.execute("""select suppression, count(*) from indicators_published
+                                          where suppression <> '' group by all""").fetchall())
+        rows = row_count(conn, "indicators_published")
+    return dg.MaterializeResult(metadata={"dagster/row_count": rows,
+                                          "suppressed_primary": suppressed.get("primary", 0),
+                                          "suppressed_secondary": suppressed.get("secondary", 0)})

@@ -1,0 +1,105 @@
+"""Model: the tables every indicator shares, each computed once.
+
+- `stays_current`: one row per stay, as the latest delivery reports it (data contract: "the row
+  from the latest period wins").
+- `data_window`: the cutoff (latest period end among the shelter deliveries) and the data start.
+- `periods`: every complete year, quarter and month between them.
+- `areas`: DK, the five regions and the 98 municipalities.
+"""
+
+from __future__ import annotations
+
+import dagster as dg
+from dagster_duckdb import DuckDBResource
+
+from assets.ingest import reference_tables
+from assets.validate import typed_tables
+
+shelter_stays_table, _, _ = typed_tables
+municipalities_table, _, _ = reference_tables
+
+
+def row_count(conn, table: str) -> int:
+    return conn.execute(f"select count(*) from {table}").fetchall()[0][0]
+
+
+@dg.asset(group_name="model", kinds={"duckdb"}, deps=[shelter_stays_table])
+def stays_current(duckdb: DuckDBResource) -> dg.MaterializeResult:
+    """Each stay once, as reported by the latest period that includes it (later files win ties)."""
+    with duckdb.get_connection() as conn:
+        conn.execute("""
+            create or replace table stays_current as
+            select provider as shelter_id, stay_id, person_key, municipality_code, entry_date, exit_date,
+                   exit_destination, prior_situation, action_plan_date, birth_year, sex,
+                   period as reported_in
+            from shelter_stays
+            qualify row_number() over (partition by provider, stay_id
+                                       order by period_end desc, period_start desc, source_file desc, line desc) = 1
+        """)
+        rows = row_count(conn, "stays_current")
+    return dg.MaterializeResult(metadata={"dagster/row_count": rows})
+
+
+@dg.asset(group_name="model", kinds={"duckdb"}, deps=[shelter_stays_table])
+def data_window(duckdb: DuckDBResource) -> dg.MaterializeResult:
+    """The cutoff and the data start, from the shelter deliveries that were loaded."""
+    with duckdb.get_connection() as conn:
+        conn.execute("""
+            create or replace table data_window as
+            select min(period_start) as data_start, max(period_end) as cutoff
+            from delivery_files where dataset = 'shelter_stays' and refusal_reason is null
+        """)
+        start, cutoff = conn.execute("select data_start, cutoff from data_window").fetchall()[0]
+    if cutoff is None:
+        raise dg.Failure(description="No shelter_stays delivery was loaded, so there is no cutoff to compute "
+                                     "indicators to. Check the landing folder's shelter_stays/ and the refusals.")
+    return dg.MaterializeResult(metadata={"data_start": str(start), "cutoff": str(cutoff)})
+
+
+@dg.asset(group_name="model", kinds={"duckdb"}, deps=[data_window])
+def periods(duckdb: DuckDBResource) -> dg.MaterializeResult:
+    """Complete years (2024), quarters (2024-Q3) and months (2024-07) from the data start to the cutoff."""
+    with duckdb.get_connection() as conn:
+        conn.execute("""
+            create or replace table periods as
+            with months as (
+                select cast(m as date) as month_start
+                from data_window, range(date_trunc('year', data_start), cutoff, interval 1 month) as t(m)
+            ), candidates as (
+                select distinct 'year' as period_type, strftime(month_start, '%Y') as period,
+                       date_trunc('year', month_start) as period_start,
+                       cast(date_trunc('year', month_start) + interval 1 year - interval 1 day as date) as period_end
+                from months
+                union all
+                select distinct 'quarter', strftime(month_start, '%Y') || '-Q' || quarter(month_start),
+                       date_trunc('quarter', month_start),
+                       cast(date_trunc('quarter', month_start) + interval 3 month - interval 1 day as date)
+                from months
+                union all
+                select 'month', strftime(month_start, '%Y-%m'), month_start,
+                       cast(month_start + interval 1 month - interval 1 day as date)
+                from months
+            )
+            select period_type, period, cast(period_start as date) as period_start, period_end
+            from candidates, data_window
+            where period_start >= data_start and period_end <= cutoff
+            order by period_start, period_end desc
+        """)
+        rows = row_count(conn, "periods")
+    return dg.MaterializeResult(metadata={"dagster/row_count": rows})
+
+
+@dg.asset(group_name="model", kinds={"duckdb"}, deps=[municipalities_table])
+def areas(duckdb: DuckDBResource) -> dg.MaterializeResult:
+    """Every area a figure is published for: level, area_code and the region it lies in."""
+    with duckdb.get_connection() as conn:
+        conn.execute("""
+            create or replace table areas as
+            select 'national' as level, 'DK' as area_code, null::integer as region_code, 'Danmark' as name
+            union all
+            select distinct 'region', region_code::varchar, region_code, null from municipalities
+            union all
+            select 'municipality', municipality_code::varchar, region_code, name from municipalities
+        """)
+        rows = row_count(conn, "areas")
+    return dg.MaterializeResult(metadata={"dagster/row_count": rows})

@@ -1,0 +1,162 @@
+"""The data contract (shared/spec/data-contract.md) as data: datasets, file names, columns, codes.
+
+One table of rules drives the pipeline's parsing and quarantine. Each column knows how to parse
+itself in DuckDB SQL and which rule a bad value breaks, so a new column rule is one line here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+PRIOR_SITUATIONS = ("own_housing", "family_friends", "street", "other_shelter", "transitional_housing",
+                    "supported_housing", "hospital_treatment", "prison", "other", "unknown")
+EXIT_DESTINATIONS = ("own_housing", "supported_housing", "transitional_housing", "family_friends",
+                     "other_shelter", "hospital_treatment", "prison", "street", "deceased", "unknown")
+HOUSING_DESTINATIONS = ("own_housing", "supported_housing")
+METHODS = ("CTI", "ICM", "ACT", "OTHER_SUPPORT")
+HOUSING_FIRST_METHODS = ("CTI", "ICM", "ACT")
+END_REASONS = ("completed", "moved", "dropped_out", "deceased", "other")
+SEXES = ("F", "M", "X")
+COUNT_SITUATIONS = ("street", "night_shelter", "shelter", "hotel_hostel", "family_friends",
+                    "transitional_housing", "awaiting_discharge", "other", "unknown")
+AGE_GROUPS = ("18-24", "25-29", "30-39", "40-49", "50-59", "60+", "unknown")
+
+# Periods in file names: 2024, 2024-Q3 or 2024-07 (data contract, "shelter_stays/<shelter_id>_<period>").
+PERIOD_PATTERN = r"(\d{4}(?:-Q[1-4]|-(?:0[1-9]|1[0-2]))?)"
+DATE_FORMATS = ("%Y-%m-%d", "%d-%m-%Y", "%d.%m.%Y")
+
+
+def quote_identifier(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def sql_text(value: str) -> str:
+    return "'" + value.replace("'", "''") + "'"
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    kind: str                      # text | key | int | date | code
+    required: bool = True
+    codes: tuple[str, ...] = ()
+    person_level: bool = False     # never echoed in errors, metadata or output
+
+    @property
+    def raw(self) -> str:
+        return f"nullif(trim({quote_identifier(self.name)}), '')"
+
+    def parsed(self) -> str:
+        """DuckDB expression for the typed value; NULL when empty or unparseable."""
+        if self.kind == "int":
+            # Municipality codes may carry a leading zero (0101 = 101): integers parse both.
+            return f"try_cast({self.raw} as integer)"
+        if self.kind == "date":
+            tries = ", ".join(f"try_strptime({self.raw}, '{fmt}')" for fmt in DATE_FORMATS)
+            return f"cast(coalesce({tries}) as date)"
+        return self.raw
+
+    def messages(self) -> dict[str, str]:
+        """What each rule means for a provider, in words (never with the value itself)."""
+        allowed = ", ".join(self.codes)
+        return {
+            "required": f"{self.name} is required and is empty",
+            "type_int": f"{self.name} must be a whole number",
+            "type_date": f"{self.name} must be a date: YYYY-MM-DD, DD-MM-YYYY or DD.MM.YYYY",
+            "person_key_format": f"{self.name} must be 64 lowercase hexadecimal characters (the national pseudonym)",
+            "code": f"{self.name} must be one of: {allowed}",
+        }
+
+    def broken_rule(self) -> str:
+        """DuckDB expression: the name of the rule this value breaks, or NULL."""
+        checks = []
+        if self.required:
+            checks.append((f"{self.raw} is null", "required"))
+        if self.kind in ("int", "date"):
+            checks.append((f"{self.raw} is not null and {self.parsed()} is null", f"type_{self.kind}"))
+        if self.kind == "key":
+            checks.append((f"{self.raw} is not null and not regexp_full_match({self.raw}, '[0-9a-f]{{64}}')",
+                           "person_key_format"))
+        if self.codes:
+            listed = ", ".join(sql_text(code) for code in self.codes)
+            checks.append((f"{self.raw} is not null and {self.raw} not in ({listed})", "code"))
+        whens = " ".join(f"when {condition} then '{rule}'" for condition, rule in checks)
+        return f"case {whens} end" if whens else "null"
+
+
+@dataclass(frozen=True)
+class Dataset:
+    name: str
+    file_pattern: str              # regex on the file name: groups (provider, period)
+    columns: tuple[Column, ...]
+    reference: bool = False
+    description: str = ""
+    example: str = ""              # a file name that follows the contract
+
+    @property
+    def column_names(self) -> list[str]:
+        return [c.name for c in self.columns]
+
+
+SHELTER_STAYS = Dataset(
+    name="shelter_stays",
+    file_pattern=rf"^(S\w+?)_{PERIOD_PATTERN}\.csv(?:\.gz)?$",
+    description="one row per stay active in the period, as the shelter reports it",
+    example="S017_2024-Q3.csv",
+    columns=(
+        Column("stay_id", "text", person_level=True),
+        Column("person_key", "key", person_level=True),
+        Column("municipality_code", "int"),
+        Column("entry_date", "date"),
+        Column("exit_date", "date", required=False),
+        Column("exit_destination", "code", required=False, codes=EXIT_DESTINATIONS),
+        Column("prior_situation", "code", codes=PRIOR_SITUATIONS),
+        Column("action_plan_date", "date", required=False),
+        Column("birth_year", "int"),
+        Column("sex", "code", codes=SEXES),
+    ),
+)
+
+INTERVENTIONS = Dataset(
+    name="interventions",
+    file_pattern=rf"^(\d{{3,4}})_{PERIOD_PATTERN}\.csv(?:\.gz)?$",
+    description="one row per Housing First or floating-support case active in the period",
+    example="101_2024.csv",
+    columns=(
+        Column("case_id", "text", person_level=True),
+        Column("person_key", "key", person_level=True),
+        Column("municipality_code", "int"),
+        Column("method", "code", codes=METHODS),
+        Column("start_date", "date"),
+        Column("end_date", "date", required=False),
+        Column("housed_date", "date", required=False),
+        Column("end_reason", "code", required=False, codes=END_REASONS),
+    ),
+)
+
+HOMELESS_COUNT = Dataset(
+    name="homeless_count",
+    file_pattern=r"^count_(\d{4})\.csv(?:\.gz)?$",
+    description="the national count in week 6, aggregated",
+    example="count_2024.csv",
+    columns=(
+        Column("municipality_code", "int"),
+        Column("situation", "code", codes=COUNT_SITUATIONS),
+        Column("age_group", "code", codes=AGE_GROUPS),
+        Column("sex", "code", codes=SEXES),
+        Column("persons", "int"),
+    ),
+)
+
+DELIVERED = (SHELTER_STAYS, INTERVENTIONS, HOMELESS_COUNT)
+
+MUNICIPALITIES = Dataset("municipalities", r"^municipalities\.csv$", reference=True, columns=(
+    Column("municipality_code", "int"), Column("name", "text"), Column("region_code", "int")))
+POPULATION = Dataset("population", r"^population\.csv$", reference=True, columns=(
+    Column("municipality_code", "int"), Column("year", "int"), Column("population", "int")))
+SHELTERS = Dataset("shelters", r"^shelters\.csv$", reference=True, columns=(
+    Column("shelter_id", "text"), Column("name", "text"), Column("municipality_code", "int"),
+    Column("beds", "int"), Column("target_group", "code", codes=("adults", "youth", "women", "families")),
+    Column("opened", "date", required=False), Column("closed", "date", required=False)))
+
+REFERENCE = (MUNICIPALITIES, POPULATION, SHELTERS)

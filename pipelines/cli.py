@@ -1,0 +1,121 @@
+"""`hfmon`: run the pipeline and make synthetic deliveries (shared/spec/interface.md)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from pipelines.settings import Settings, prepare_offline_environment
+
+
+class UserError(Exception):
+    """An expected problem: printed as a message that says what to do, never as a traceback."""
+
+
+def run(args: argparse.Namespace) -> int:
+    settings = Settings.resolve(args.data, args.home)
+    if not settings.data_dir.is_dir():
+        raise UserError(f"landing folder not found: {settings.data_dir}\n"
+                        "Give one with --data DIR (or HFMON_DATA_DIR), or make one with `hfmon generate --out DIR`.")
+    if not (settings.data_dir / "reference").is_dir():
+        raise UserError(f"{settings.data_dir} has no reference/ folder (municipalities.csv, population.csv, "
+                        "shelters.csv); is it a landing folder? See shared/spec/data-contract.md.")
+    settings.export_to_environment()
+    prepare_offline_environment(settings)
+
+    import dagster as dg  # imported late: `hfmon --help` stays fast
+
+    from pipelines.definitions import build_definitions
+    from pipelines.progress import step_progress
+
+    print(f"hfmon run: landing folder {settings.data_dir}\n           home {settings.home_dir}", file=sys.stderr)
+    job = build_definitions(settings).resolve_job_def("hfmon_job")
+    with dg.DagsterInstance.get() as instance:
+        result = job.execute_in_process(instance=instance, raise_on_error=False,
+                                        run_config={"loggers": {"step_progress": {}}})
+    print_summary(settings, result)
+    return 0 if result.success else 1
+
+
+def print_summary(settings: Settings, result) -> None:
+    """Files, rows, refusals and checks, read back from the warehouse the run wrote."""
+    import duckdb
+
+    failed_checks = [e for e in result.get_asset_check_evaluations() if not e.passed]
+    failures = [e.step_failure_data for e in result.get_step_failure_events()]
+    if settings.warehouse.exists():
+        with duckdb.connect(str(settings.warehouse), read_only=True) as conn:
+            tables = {row[0] for row in conn.execute("select table_name from information_schema.tables").fetchall()}
+            if "deliveries" in tables:
+                files, read, valid, quarantined, refused = conn.execute("""
+                    select count(*), coalesce(sum(rows_read), 0), coalesce(sum(rows_valid), 0),
+                           coalesce(sum(rows_quarantined), 0), count(*) filter (where status = 'refused')
+                    from deliveries""").fetchall()[0]
+                print(f"\nfiles read: {files:,}   refused: {refused:,}\n"
+                      f"rows read: {read:,}   valid: {valid:,}   quarantined: {quarantined:,}")
+    print(f"checks failed: {len(failed_checks)}"
+          + "".join(f"\n  - {e.check_name} on {e.asset_key.to_user_string()}" for e in failed_checks))
+    for failure in failures:
+        user = failure.user_failure_data
+        print(f"\nhfmon: a step failed: {user.description if user else failure.error.message.strip()}", file=sys.stderr)
+    if result.success:
+        print(f"reports: {settings.published_dir / 'index.html'}\n"
+              f"figures: {settings.published_dir / 'indicators.csv'}\nwarehouse: {settings.warehouse}")
+    else:
+        print("\nhfmon: the run did not complete; the last good tables and reports are unchanged where a step "
+              "did not run. Fix the problem above and run again.", file=sys.stderr)
+
+
+def generate(args: argparse.Namespace) -> int:
+    from pipelines.synthetic import generate as make_landing_folder
+
+    out = Path(args.out)
+    if out.exists() and any(out.iterdir()):
+        raise UserError(f"{out} is not empty; give an empty or new folder to --out.")
+    print(f"hfmon generate: {args.persons:,} persons a year, {args.start}-{args.end}, seed {args.seed} ...",
+          file=sys.stderr)
+    try:
+        summary = make_landing_folder(out, persons=args.persons, seed=args.seed, start=args.start, end=args.end,
+                                      cutoff=args.cutoff)
+    except ValueError as problem:
+        raise UserError(str(problem)) from None
+    print(f"wrote {out}: {summary.shelters} shelters, {summary.stay_rows:,} stay rows, "
+          f"{summary.case_rows:,} case rows, data to {summary.cutoff}")
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    top = argparse.ArgumentParser(prog="hfmon", description="Housing First monitor: Danish shelter and Housing "
+                                                            "First indicators from anonymised deliveries.")
+    commands = top.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    p = commands.add_parser("run", help="run the whole pipeline: ingest, validate, indicators, reports")
+    p.add_argument("--data", help="landing folder (default: $HFMON_DATA_DIR, else the repository's sample_data/)")
+    p.add_argument("--home", help="output folder (default: $HFMON_HOME, else ./hfmon-home)")
+    p.set_defaults(handler=run)
+    g = commands.add_parser("generate", help="write a synthetic landing folder in the data contract's format")
+    g.add_argument("--out", required=True, help="folder to write (must be empty or new)")
+    g.add_argument("--persons", type=int, default=7000, help="persons in shelter a year (default 7000, Denmark)")
+    g.add_argument("--seed", type=int, default=2026, help="random seed: the same seed gives the same files")
+    g.add_argument("--start", type=int, default=2021, help="first year of deliveries (default 2021)")
+    g.add_argument("--end", type=int, default=2026, help="last year of deliveries (default 2026)")
+    g.add_argument("--cutoff", help="last day of data, YYYY-MM-DD (rounded down to a quarter end; "
+                                    "default: the end of --end)")
+    g.set_defaults(handler=generate)
+    return top
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        return args.handler(args)
+    except UserError as problem:
+        print(f"hfmon: {problem}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("hfmon: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

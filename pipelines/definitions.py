@@ -1,0 +1,40 @@
+"""The Dagster definitions: every asset, check, job and resource, assembled in one place.
+
+`hfmon run`, `dagster dev` (`make ui`) and the tests all load `build_definitions`, so they
+materialise the same assets with the same settings.
+"""
+
+from __future__ import annotations
+
+import os
+
+import dagster as dg
+
+from assets import indicators, ingest, model, publish, validate
+from checks import accounting, disclosure
+from pipelines.jobs import everything_job
+from pipelines.progress import step_progress
+from pipelines.resources import build_resources
+from pipelines.settings import Settings
+
+os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
+
+ASSET_MODULES = [ingest, validate, model, indicators, publish]
+CHECK_MODULES = [accounting, disclosure]
+
+
+def build_definitions(settings: Settings | None = None) -> dg.Definitions:
+    settings = settings or Settings.resolve()
+    return dg.Definitions(
+        assets=dg.load_assets_from_modules(ASSET_MODULES),
+        asset_checks=dg.load_asset_checks_from_modules(CHECK_MODULES),
+        jobs=[everything_job],
+        resources=build_resources(settings),
+        loggers={"console": dg.colored_console_logger, "step_progress": step_progress},
+        # One process, one DuckDB writer: the multiprocess default is slower on 2 cores and
+        # risks file-lock errors (engineering notes §0.5).
+        executor=dg.in_process_executor,
+    )
+
+
+defs = build_definitions()

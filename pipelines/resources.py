@@ -1,0 +1,42 @@
+"""Resources, configured in one place from `Settings`: the warehouse, the landing and published folders."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import dagster as dg
+from dagster_duckdb import DuckDBResource
+
+from pipelines.settings import Settings
+
+
+class LandingFolder(dg.ConfigurableResource):
+    """The landing folder of deliveries. The pipeline only reads it."""
+
+    path: str
+
+    def root(self) -> Path:
+        root = Path(self.path)
+        if not root.is_dir():
+            raise dg.Failure(description=f"Landing folder not found: {root}. Pass --data DIR or set HFMON_DATA_DIR.")
+        return root
+
+
+class PublishedFolder(dg.ConfigurableResource):
+    """Where published output goes: only disclosure-controlled figures are written here."""
+
+    path: str
+
+    def root(self) -> Path:
+        root = Path(self.path)
+        root.mkdir(parents=True, exist_ok=True)
+        return root
+
+
+def build_resources(settings: Settings) -> dict:
+    settings.home_dir.mkdir(parents=True, exist_ok=True)
+    return {
+        "duckdb": DuckDBResource(database=str(settings.warehouse)),
+        "landing": LandingFolder(path=str(settings.data_dir)),
+        "published": PublishedFolder(path=str(settings.published_dir)),
+    }

@@ -1,0 +1,72 @@
+"""Where the pipeline reads and writes, and the switches that keep it offline.
+
+One place for every path, so `hfmon`, `dagster dev` and the tests agree:
+- the landing folder: `--data`, else `$HFMON_DATA_DIR`, else the repository's `sample_data/`;
+- the home folder: `--home`, else `$HFMON_HOME`, else `./hfmon-home` (git-ignored).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+DEFAULT_HOME_NAME = "hfmon-home"
+
+# Dagster writes telemetry to $DAGSTER_HOME/logs and `dagster dev` uploads it; this config turns
+# both off (engineering notes §3). GX 1.x makes no calls, but its switch costs nothing.
+DAGSTER_YAML = """\
+telemetry:
+  enabled: false
+"""
+
+
+@dataclass(frozen=True)
+class Settings:
+    data_dir: Path
+    home_dir: Path
+
+    @classmethod
+    def resolve(cls, data: str | os.PathLike | None = None, home: str | os.PathLike | None = None) -> "Settings":
+        data_dir = Path(data or os.environ.get("HFMON_DATA_DIR") or REPO_ROOT / "sample_data")
+        home_dir = Path(home or os.environ.get("HFMON_HOME") or Path.cwd() / DEFAULT_HOME_NAME)
+        return cls(data_dir=data_dir.resolve(), home_dir=home_dir.resolve())
+
+    @property
+    def warehouse(self) -> Path:
+        return self.home_dir / "warehouse.duckdb"
+
+    @property
+    def published_dir(self) -> Path:
+        return self.home_dir / "published"
+
+    @property
+    def dagster_home(self) -> Path:
+        return self.home_dir / "dagster"
+
+    def export_to_environment(self) -> None:
+        """Make `pipelines.definitions` (imported later, or by `dagster dev`) see these paths."""
+        os.environ["HFMON_DATA_DIR"] = str(self.data_dir)
+        os.environ["HFMON_HOME"] = str(self.home_dir)
+
+
+def prepare_offline_environment(settings: Settings) -> Path:
+    """Create the Dagster instance folder with telemetry off and point Dagster and GX at it."""
+    settings.dagster_home.mkdir(parents=True, exist_ok=True)
+    config = settings.dagster_home / "dagster.yaml"
+    if not config.exists() or config.read_text() != DAGSTER_YAML:
+        config.write_text(DAGSTER_YAML)
+    os.environ["DAGSTER_HOME"] = str(settings.dagster_home)
+    os.environ["GX_ANALYTICS_ENABLED"] = "False"
+    return settings.dagster_home
+
+
+if __name__ == "__main__":  # `python -m pipelines.settings dagster-home` (used by `make ui`)
+    if sys.argv[1:] == ["dagster-home"]:
+        settings = Settings.resolve()
+        settings.export_to_environment()
+        print(prepare_offline_environment(settings))
+    else:
+        sys.exit("usage: python -m pipelines.settings dagster-home")

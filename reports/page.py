@@ -1,0 +1,52 @@
+"""Render a self-contained report page: Danish text, tables, and Altair charts with Vega inlined once."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import altair as alt
+import jinja2
+import pandas as pd
+import vl_convert
+
+from reports.danish import VEGA_FORMAT_LOCALE, VEGA_TIME_LOCALE
+
+TEMPLATES = jinja2.Environment(loader=jinja2.FileSystemLoader(Path(__file__).parent / "templates"),
+                               autoescape=jinja2.select_autoescape(["html"]))
+EMBED_OPTIONS = {"actions": False, "renderer": "svg", "formatLocale": VEGA_FORMAT_LOCALE,
+                 "timeFormatLocale": VEGA_TIME_LOCALE}
+
+
+@dataclass
+class Section:
+    id: str
+    heading: str
+    explanation: str          # one plain-language sentence: what it means and why it matters
+    definition: str           # the exact definition from the spec
+    table: pd.DataFrame       # the chart's figures, already formatted for reading
+    chart: alt.TopLevelMixin | None = None
+    chart_description: str = ""
+
+
+@cache
+def vega_bundle() -> str:
+    """Vega + Vega-Lite + Vega-Embed as one script, for the Vega-Lite version Altair writes."""
+    version = alt.SCHEMA_VERSION.lstrip("v")
+    return vl_convert.javascript_bundle(vl_version=".".join(version.split(".")[:2]))
+
+
+def render(path: Path, title: str, lead: str, sections: list[Section], footer: str) -> Path:
+    charts = {f"chart-{s.id}": s.chart.to_dict() for s in sections if s.chart is not None}
+    html = TEMPLATES.get_template("page.html").render(
+        title=title, lead=lead, footer=footer,
+        sections=[{**s.__dict__, "table": s.table.to_html(index=False, border=0, escape=True)} for s in sections],
+        vega_bundle=jinja2.utils.markupsafe.Markup(vega_bundle()),
+        embed_options=jinja2.utils.markupsafe.Markup(json.dumps(EMBED_OPTIONS, ensure_ascii=False)),
+        charts=jinja2.utils.markupsafe.Markup(json.dumps(charts, ensure_ascii=False).replace("</", "<\\/")),
+    )
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(html, encoding="utf-8")
+    return path
