@@ -34,7 +34,7 @@ def persons_chart(national: pd.DataFrame) -> alt.Chart:
     return alt.Chart(data, title="Personer på herberg og forsorgshjem pr. år", width="container", height=280,
                      description="Søjlediagram: antal personer på § 110-boformer i hele landet pr. år").mark_bar(
         color=danish.PALETTE[0]).encode(
-        x=alt.X("year:O", title="År"),
+        x=alt.X("year:O", title="År", axis=alt.Axis(labelAngle=0)),
         y=alt.Y("persons:Q", title="Personer", axis=alt.Axis(format=",d")),
         tooltip=[alt.Tooltip("year:O", title="År"), alt.Tooltip("persons:Q", title="Personer", format=",d")])
 

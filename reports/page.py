@@ -11,6 +11,7 @@ import altair as alt
 import jinja2
 import pandas as pd
 import vl_convert
+from markupsafe import Markup
 
 from reports.danish import VEGA_FORMAT_LOCALE, VEGA_TIME_LOCALE
 
@@ -42,10 +43,11 @@ def render(path: Path, title: str, lead: str, sections: list[Section], footer: s
     charts = {f"chart-{s.id}": s.chart.to_dict() for s in sections if s.chart is not None}
     html = TEMPLATES.get_template("page.html").render(
         title=title, lead=lead, footer=footer,
-        sections=[{**s.__dict__, "table": s.table.to_html(index=False, border=0, escape=True)} for s in sections],
-        vega_bundle=jinja2.utils.markupsafe.Markup(vega_bundle()),
-        embed_options=jinja2.utils.markupsafe.Markup(json.dumps(EMBED_OPTIONS, ensure_ascii=False)),
-        charts=jinja2.utils.markupsafe.Markup(json.dumps(charts, ensure_ascii=False).replace("</", "<\\/")),
+        sections=[{**s.__dict__, "table": Markup(s.table.to_html(index=False, border=0, escape=True))}
+                  for s in sections],
+        vega_bundle=Markup(vega_bundle()),
+        embed_options=Markup(json.dumps(EMBED_OPTIONS, ensure_ascii=False)),
+        charts=Markup(json.dumps(charts, ensure_ascii=False).replace("</", "<\\/")),
     )
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(html, encoding="utf-8")

@@ -1,0 +1,67 @@
+"""Disclosure control on hand-built figures, with the expected suppression worked out by hand."""
+
+from __future__ import annotations
+
+import duckdb
+import pytest
+
+from assets.indicators import SQL_DIR
+
+
+def publish(rows, municipalities=((101, 1084), (147, 1084), (151, 1084), (751, 1082))):
+    conn = duckdb.connect()
+    conn.execute("create table municipalities (municipality_code integer, region_code integer)")
+    conn.executemany("insert into municipalities values (?, ?)", list(municipalities))
+    conn.execute("""create table indicators (indicator varchar, level varchar, area_code varchar, period varchar,
+                    breakdown varchar, value double, numerator double, denominator double, status varchar)""")
+    conn.executemany("insert into indicators values (?, ?, ?, ?, ?, ?, ?, ?, 'ok')", rows)
+    conn.execute((SQL_DIR / "disclosure_primary.sql").read_text())
+    while conn.execute((SQL_DIR / "disclosure_secondary.sql").read_text()).fetchall()[0][0]:
+        pass
+    conn.execute((SQL_DIR / "disclosure_publish.sql").read_text())
+    return {(r[0], r[1], r[2]): (r[3], r[4], r[5], r[6]) for r in conn.execute(
+        "select level, area_code, breakdown, value, numerator, denominator, suppression from indicators_published"
+    ).fetchall()}
+
+
+def test_counts_one_to_four_are_suppressed_zero_is_published():
+    out = publish([("exits", "municipality", "101", "2024", "", v, None, None) for v in [0]] +
+                  [("exits", "municipality", "147", "2024", "", 4, None, None),
+                   ("exits", "municipality", "151", "2024", "", 5, None, None),
+                   ("exits", "region", "1084", "2024", "", 9, None, None)])
+    assert out[("municipality", "101", "")] == (0, None, None, "")
+    assert out[("municipality", "147", "")][3] == "primary" and out[("municipality", "147", "")][0] is None
+    # 147 is the only suppressed municipality of region 1084 (total 9 published): 9 - 0 - 5 = 4 would
+    # give it away, so the smallest non-zero other part (151 = 5) is suppressed as well, not the zero.
+    assert out[("municipality", "151", "")] == (None, None, None, "secondary")
+    assert out[("municipality", "101", "")][3] == ""
+
+
+def test_shares_with_small_numerator_or_denominator_lose_all_three_numbers():
+    out = publish([("exits_to_housing_share", "municipality", "101", "2024", "", 0.5, 2, 4),
+                   ("exits_to_housing_share", "municipality", "147", "2024", "", 3 / 30, 3, 30),
+                   ("exits_to_housing_share", "municipality", "151", "2024", "", 10 / 30, 10, 30)])
+    assert out[("municipality", "101", "")] == (None, None, None, "primary")
+    assert out[("municipality", "147", "")] == (None, None, None, "primary")
+    assert out[("municipality", "151", "")] == (pytest.approx(1 / 3), 10, 30, "")
+
+
+def test_secondary_suppression_within_a_breakdown():
+    # Exits from one municipality by destination: 40 = 20 + 12 + 6 + 2. Only "street" (2) is small;
+    # the smallest other part (prison = 6) is suppressed too. The total stays published.
+    rows = [("exits", "municipality", "101", "2024", "", 40, None, None)] + [
+        ("exits", "municipality", "101", "2024", f"destination={d}", v, None, None)
+        for d, v in [("own_housing", 20), ("unknown", 12), ("prison", 6), ("street", 2)]]
+    out = publish(rows, municipalities=((101, 1084),))
+    assert out[("municipality", "101", "destination=street")][3] == "primary"
+    assert out[("municipality", "101", "destination=prison")][3] == "secondary"
+    assert out[("municipality", "101", "destination=unknown")] == (12, None, None, "")
+    assert out[("municipality", "101", "")] == (40, None, None, "")
+
+
+def test_two_small_parts_need_no_secondary_suppression():
+    rows = [("exits", "municipality", "101", "2024", "", 30, None, None)] + [
+        ("exits", "municipality", "101", "2024", f"destination={d}", v, None, None)
+        for d, v in [("own_housing", 25), ("prison", 3), ("street", 2)]]
+    out = publish(rows, municipalities=((101, 1084),))
+    assert out[("municipality", "101", "destination=own_housing")] == (25, None, None, "")
