@@ -19,7 +19,7 @@ SAMPLE_ARGS = dict(persons=7000, seed=2026, start=2021, end=2026, cutoff="2026-0
 
 def digests(folder: Path) -> dict[str, str]:
     return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
+            for p in sorted(folder.rglob("*.csv"))}
 
 
 @pytest.fixture(scope="module")
