@@ -1,7 +1,8 @@
 """Indicators: every figure of shared/spec/indicators.md, in one long table, then disclosure control.
 
-Each indicator is one SQL file in `assets/sql/indicators/`, named after it, that quotes the
-spec's definition and returns rows of INDICATOR_COLUMNS. Adding an indicator is one file plus a test.
+Each indicator is one SQL file in `assets/sql/indicators/`, named after it, that quotes the spec's
+definition (see `assets/indicator_units.py` for the file's form). Adding an indicator is one file
+plus a test.
 """
 
 from __future__ import annotations
@@ -11,7 +12,9 @@ from pathlib import Path
 import dagster as dg
 from dagster_duckdb import DuckDBResource
 
-from assets.model import areas, data_window, periods, row_count, stays_current
+from assets.indicator_units import read_units
+from assets.model import (area_population, areas, cases_current, data_window, episode_starts, episodes, periods,
+                          refund_cap_nights, row_count, stay_nights, stays_current)
 
 SQL_DIR = Path(__file__).parent / "sql"
 INDICATOR_SQL_DIR = SQL_DIR / "indicators"
@@ -20,11 +23,11 @@ INDICATOR_COLUMNS = "indicator, level, area_code, period, breakdown, value, nume
 MAX_SUPPRESSION_PASSES = 10
 
 
-def indicator_files() -> list[Path]:
-    return sorted(INDICATOR_SQL_DIR.glob("*.sql"))
+MODEL_TABLES = [stays_current, data_window, periods, areas, episodes, episode_starts, stay_nights, refund_cap_nights,
+                cases_current, area_population, "homeless_count"]
 
 
-@dg.asset(group_name="indicators", kinds={"duckdb"}, deps=[stays_current, data_window, periods, areas])
+@dg.asset(group_name="indicators", kinds={"duckdb"}, deps=MODEL_TABLES)
 def indicators(duckdb: DuckDBResource) -> dg.MaterializeResult:
     """Every indicator for every level, area and complete period (exact figures; stays in the warehouse)."""
     with duckdb.get_connection() as conn:
@@ -35,9 +38,9 @@ def indicators(duckdb: DuckDBResource) -> dg.MaterializeResult:
                 denominator double, status varchar not null,
                 primary key (indicator, level, area_code, period, breakdown))
         """)
-        for path in indicator_files():
+        for unit in read_units(INDICATOR_SQL_DIR):
             conn.execute(f"insert into indicators ({INDICATOR_COLUMNS}) select {INDICATOR_COLUMNS} "
-                         f"from ({path.read_text()})")
+                         f"from ({unit.sql()})")
         per_indicator = dict(conn.execute(
             "select indicator, count(*) from indicators group by all order by 1").fetchall())
         rows = row_count(conn, "indicators")

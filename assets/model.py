@@ -5,9 +5,13 @@
 - `data_window`: the cutoff (latest period end among the shelter deliveries) and the data start.
 - `periods`: every complete year, quarter and month between them.
 - `areas`: DK, the five regions and the 98 municipalities.
+- `episodes`, `stay_nights`, `refund_years`, `refund_cap_nights`, `cases_current`: see their SQL
+  in `assets/sql/model/`, each quoting the definition it implements.
 """
 
 from __future__ import annotations
+
+from pathlib import Path
 
 import dagster as dg
 from dagster_duckdb import DuckDBResource
@@ -15,8 +19,10 @@ from dagster_duckdb import DuckDBResource
 from assets.ingest import reference_tables
 from assets.validate import typed_tables
 
-shelter_stays_table, _, _ = typed_tables
-municipalities_table, _, _ = reference_tables
+shelter_stays_table, interventions_table, _ = typed_tables
+municipalities_table, _, shelters_table = reference_tables
+MODEL_SQL = Path(__file__).parent / "sql" / "model"
+REFUND_CAP_START = "2023-10-01"
 
 
 def row_count(conn, table: str) -> int:
@@ -103,3 +109,76 @@ def areas(duckdb: DuckDBResource) -> dg.MaterializeResult:
         """)
         rows = row_count(conn, "areas")
     return dg.MaterializeResult(metadata={"dagster/row_count": rows})
+
+
+def materialise(duckdb: DuckDBResource, table: str) -> dg.MaterializeResult:
+    """Run assets/sql/model/<table>.sql and report the table's row count."""
+    with duckdb.get_connection() as conn:
+        conn.execute((MODEL_SQL / f"{table}.sql").read_text())
+        rows = row_count(conn, table)
+    return dg.MaterializeResult(metadata={"dagster/row_count": rows})
+
+
+@dg.asset(group_name="model", kinds={"duckdb"}, deps=[stays_current, data_window])
+def episodes(duckdb: DuckDBResource) -> dg.MaterializeResult:
+    """Episodes: a person's stays no more than one day apart, across shelters, as one spell."""
+    return materialise(duckdb, "episodes")
+
+
+@dg.asset(group_name="model", kinds={"duckdb"}, deps=[stays_current, data_window, shelters_table])
+def stay_nights(duckdb: DuckDBResource) -> dg.MaterializeResult:
+    """The nights each stay covers (first and last night), a night counted once per person."""
+    return materialise(duckdb, "stay_nights")
+
+
+@dg.asset(group_name="model", kinds={"duckdb"}, deps=[stay_nights])
+def refund_years(duckdb: DuckDBResource) -> dg.MaterializeResult:
+    """Each person's refund years: 365 days from the first shelter night on or after 2023-10-01,
+    the next from the first shelter night after that year ends."""
+    with duckdb.get_connection() as conn:
+        conn.execute(f"""
+            create or replace table refund_years as
+            select person_key, 1 as year_no, min(greatest(first_night, date '{REFUND_CAP_START}')) as year_start
+            from stay_nights where last_night >= date '{REFUND_CAP_START}'
+            group by person_key
+        """)
+        # Each pass finds everyone's next refund year at once; passes = the most years anyone has.
+        year_no = 1
+        while True:
+            added = conn.execute("""
+                insert into refund_years
+                select n.person_key, y.year_no + 1, min(greatest(n.first_night, y.year_start + 365))
+                from refund_years y
+                join stay_nights n on n.person_key = y.person_key and n.last_night >= y.year_start + 365
+                where y.year_no = ?
+                group by n.person_key, y.year_no
+            """, [year_no]).fetchall()[0][0]
+            if not added:
+                break
+            year_no += 1
+        rows = row_count(conn, "refund_years")
+    return dg.MaterializeResult(metadata={"dagster/row_count": rows, "most_refund_years": year_no})
+
+
+@dg.asset(group_name="model", kinds={"duckdb"}, deps=[refund_years])
+def refund_cap_nights(duckdb: DuckDBResource) -> dg.MaterializeResult:
+    """Runs of nights beyond the state refund cap (120, from 2026-04-01 90 nights a refund year)."""
+    return materialise(duckdb, "refund_cap_nights")
+
+
+@dg.asset(group_name="model", kinds={"duckdb"}, deps=[interventions_table])
+def cases_current(duckdb: DuckDBResource) -> dg.MaterializeResult:
+    """Housing First and § 85 cases, each once, as the latest delivery reports it."""
+    return materialise(duckdb, "cases_current")
+
+
+@dg.asset(group_name="model", kinds={"duckdb"}, deps=[episodes])
+def episode_starts(duckdb: DuckDBResource) -> dg.MaterializeResult:
+    """Each episode's start: who, when, where, from which prior situation, and whether first-time."""
+    return materialise(duckdb, "episode_starts")
+
+
+@dg.asset(group_name="model", kinds={"duckdb"}, deps=[areas, "population"])
+def area_population(duckdb: DuckDBResource) -> dg.MaterializeResult:
+    """Inhabitants per area and year (regions and Denmark summed from their municipalities)."""
+    return materialise(duckdb, "area_population")

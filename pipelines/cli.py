@@ -38,6 +38,16 @@ def run(args: argparse.Namespace) -> int:
     return 0 if result.success else 1
 
 
+def failure_reason(failure) -> str:
+    """What went wrong, in the step's own words: a dg.Failure's description, else the root error."""
+    if failure.user_failure_data:
+        return failure.user_failure_data.description
+    error = failure.error
+    while error.cause is not None:
+        error = error.cause
+    return error.message.strip()
+
+
 def print_summary(settings: Settings, result) -> None:
     """Files, rows, refusals and checks, read back from the warehouse the run wrote."""
     import duckdb
@@ -57,8 +67,7 @@ def print_summary(settings: Settings, result) -> None:
     print(f"checks failed: {len(failed_checks)}"
           + "".join(f"\n  - {e.check_name} on {e.asset_key.to_user_string()}" for e in failed_checks))
     for failure in failures:
-        user = failure.user_failure_data
-        print(f"\nhfmon: a step failed: {user.description if user else failure.error.message.strip()}", file=sys.stderr)
+        print(f"\nhfmon: a step failed: {failure_reason(failure)}", file=sys.stderr)
     if result.success:
         print(f"reports: {settings.published_dir / 'index.html'}\n"
               f"figures: {settings.published_dir / 'indicators.csv'}\nwarehouse: {settings.warehouse}")

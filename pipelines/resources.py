@@ -2,12 +2,29 @@
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from pathlib import Path
 
 import dagster as dg
 from dagster_duckdb import DuckDBResource
 
 from pipelines.settings import Settings
+
+
+class Warehouse(DuckDBResource):
+    """dagster-duckdb's resource, closing its connection even when a step fails.
+
+    The upstream `get_connection` closes only on success, so a failed step left the file open and
+    the next connection (the CLI summary, a re-run) was refused (engineering notes §2).
+    """
+
+    @contextmanager
+    def get_connection(self):
+        with super().get_connection() as conn:
+            try:
+                yield conn
+            finally:
+                conn.close()
 
 
 class LandingFolder(dg.ConfigurableResource):
@@ -36,7 +53,7 @@ class PublishedFolder(dg.ConfigurableResource):
 def build_resources(settings: Settings) -> dict:
     settings.home_dir.mkdir(parents=True, exist_ok=True)
     return {
-        "duckdb": DuckDBResource(database=str(settings.warehouse)),
+        "duckdb": Warehouse(database=str(settings.warehouse)),
         "landing": LandingFolder(path=str(settings.data_dir)),
         "published": PublishedFolder(path=str(settings.published_dir)),
     }

@@ -1,0 +1,158 @@
+"""One indicator, one SQL file: how a file in assets/sql/indicators/ becomes rows of `indicators`.
+
+A file starts with a header of `-- key: value` lines, then one SELECT of *facts*:
+
+    -- indicator: exits
+    -- definition: "exits in the period; breakdown by destination"
+    -- aggregate: count          count | sum | share | ratio | median | final
+    -- periods: year, quarter    (default) or month, or count_years
+    -- levels: national, region, municipality   (default: all three)
+    -- status: <SQL over period_start, period_end, data_start, cutoff>   (default 'ok')
+    -- scale: 10000              (ratio only: value = numerator / denominator * scale)
+    -- total: no                 (no '' total row: the breakdown's parts do not add up to one)
+    -- variants: a_6m: 182; a_12m: 365   (one file, several indicators: $variant in the SQL is
+                                           replaced by each value; used for follow-up horizons)
+
+Facts have `period`, `municipality_code`, `breakdown` ('' for the total) and, by aggregate:
+count `unit` (what is counted once: a person, an episode); sum `amount`; share `unit`, `hit`;
+ratio `amount`, `base`; median `amount` (one row per episode). They may join `indicator_periods`
+(the periods table cut to the file's period types). The template below rolls facts up to
+municipality, region and DK in one grouping-sets pass (so a person counts once per area),
+fills areas and periods without facts (0 for counts, no_data for shares), and blanks the value of
+rows whose status is not ok. `final` files return indicator rows themselves, from other tables or
+from already computed indicators.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+HEADER = re.compile(r"^--\s*(indicator|definition|aggregate|periods|levels|status|scale|total|variants):\s*(.+?)\s*$")
+PERIOD_TYPES = {"year", "quarter", "month"}
+LEVELS = ("national", "region", "municipality")
+AGGREGATES = {
+    "count": "count(distinct unit) as value, null::double as numerator, null::double as denominator",
+    "sum": "sum(amount) as value, null::double as numerator, null::double as denominator",
+    "share": """count(distinct unit) filter (where hit) / nullif(count(distinct unit), 0) as value,
+                count(distinct unit) filter (where hit) as numerator, count(distinct unit) as denominator""",
+    "ratio": "sum(amount) / nullif(sum(base), 0) * {scale} as value, sum(amount) as numerator, sum(base) as denominator",
+    # Medians carry their n as denominator, so disclosure control can see it.
+    "median": "median(amount) as value, null::double as numerator, count(*) as denominator",
+}
+# (value, numerator, denominator) where an area and period have no facts: counts are 0, a share
+# with nothing to divide is no_data.
+FILLED = {
+    "count": ("coalesce(value, 0)", "null", "null"),
+    "sum": ("coalesce(value, 0)", "null", "null"),
+    "share": ("value", "coalesce(numerator, 0)", "coalesce(denominator, 0)"),
+    "ratio": ("value", "coalesce(numerator, 0)", "coalesce(denominator, 0)"),
+    "median": ("value", "null", "coalesce(denominator, 0)"),
+}
+
+
+@dataclass(frozen=True)
+class IndicatorUnit:
+    indicator: str
+    definition: str
+    aggregate: str
+    facts: str
+    periods: tuple[str, ...] = ("year", "quarter")
+    levels: tuple[str, ...] = LEVELS
+    status: str = "'ok'"
+    scale: str = "1"
+    total: bool = True
+    path: Path | None = None
+
+    @classmethod
+    def read(cls, path: Path) -> list["IndicatorUnit"]:
+        """The indicator(s) one file defines (several when it has `variants`)."""
+        text = path.read_text()
+        header = {}
+        for line in text.splitlines():
+            match = HEADER.match(line)
+            if match:
+                header[match.group(1)] = match.group(2)
+            elif line.strip() and not line.lstrip().startswith("--"):
+                break
+        missing = {"definition", "aggregate"} - header.keys()
+        if missing or not ({"indicator", "variants"} & header.keys()):
+            raise ValueError(f"{path}: header needs indicator (or variants), definition and aggregate")
+        if header["aggregate"] not in {*AGGREGATES, "final"}:
+            raise ValueError(f"{path}: unknown aggregate {header['aggregate']!r}")
+        variants = [tuple(part.split(":")) for part in header["variants"].split(";")] if "variants" in header \
+            else [(header["indicator"], "")]
+        if "variants" not in header and path.stem != header["indicator"]:
+            raise ValueError(f"{path}: file name must be the indicator id {header['indicator']!r}")
+        return [cls(indicator=name.strip(), definition=header["definition"].strip('"'), aggregate=header["aggregate"],
+                    facts=text.replace("$variant", value.strip()),
+                    periods=tuple(p.strip() for p in header.get("periods", "year, quarter").split(",")),
+                    levels=tuple(lv.strip() for lv in header.get("levels", ", ".join(LEVELS)).split(",")),
+                    status=header.get("status", "'ok'").replace("$variant", value.strip()),
+                    scale=header.get("scale", "1"), total=header.get("total", "yes") != "no", path=path)
+                for name, value in variants]
+
+    def periods_sql(self) -> str:
+        if self.periods == ("count_years",):
+            return ("select * from periods where period_type = 'year' "
+                    "and period in (select distinct period from homeless_count)")
+        types = ", ".join(f"'{p}'" for p in self.periods if p in PERIOD_TYPES)
+        return f"select * from periods where period_type in ({types})"
+
+    def sql(self) -> str:
+        """The SELECT that yields this indicator's rows (indicator ... status)."""
+        facts = self.facts.rstrip().rstrip(";")
+        if self.aggregate == "final":
+            return f"with indicator_periods as ({self.periods_sql()}) {facts}"
+        levels = ", ".join(f"'{level}'" for level in self.levels)
+        aggregate = AGGREGATES[self.aggregate].format(scale=self.scale)
+        value, numerator, denominator = FILLED[self.aggregate]
+        divides = "false" if denominator == "null" else "coalesce(denominator, 0) = 0"
+        return f"""
+        with indicator_periods as ({self.periods_sql()}),
+        facts as ({facts}),
+        grid as (
+            select a.level, a.area_code, p.period, p.period_start, p.period_end, b.breakdown
+            from areas a
+            cross join indicator_periods p
+            cross join (select distinct breakdown from facts {"union select ''" if self.total else ""}) b
+            where a.level in ({levels})
+        ),
+        aggregated as (
+            select f.period, f.breakdown,
+                   case when grouping(m.region_code) = 1 then 'national'
+                        when grouping(f.municipality_code) = 1 then 'region' else 'municipality' end as level,
+                   case when grouping(m.region_code) = 1 then 'DK'
+                        when grouping(f.municipality_code) = 1 then m.region_code::varchar
+                        else f.municipality_code::varchar end as area_code,
+                   {aggregate}
+            from facts f join municipalities m using (municipality_code)
+            group by grouping sets ((f.period, f.breakdown), (f.period, f.breakdown, m.region_code),
+                                    (f.period, f.breakdown, m.region_code, f.municipality_code))
+        ),
+        judged as (
+            select g.level, g.area_code, g.period, g.breakdown, a.value, a.numerator, a.denominator,
+                   {self.status} as period_status
+            from grid g
+            cross join data_window
+            left join aggregated a using (level, area_code, period, breakdown)
+        ),
+        statused as (
+            select *, case when period_status <> 'ok' then period_status
+                           when {divides} then 'no_data' else 'ok' end as status
+            from judged
+        )
+        select '{self.indicator}' as indicator, level, area_code, period, breakdown,
+               case when status = 'ok' then {value} end as value,
+               case when status in ('ok', 'no_data') then {numerator} end as numerator,
+               case when status in ('ok', 'no_data') then {denominator} end as denominator,
+               status
+        from statused
+        """
+
+
+def read_units(folder: Path) -> list[IndicatorUnit]:
+    """Every indicator file; `final` ones last, since they may read the others' rows."""
+    units = [unit for path in sorted(folder.glob("*.sql")) for unit in IndicatorUnit.read(path)]
+    return sorted(units, key=lambda unit: (unit.aggregate == "final", unit.indicator))
