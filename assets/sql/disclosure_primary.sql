@@ -3,7 +3,8 @@
 -- "A share, rate or median whose numerator or denominator is from 1 to 4 is suppressed."
 -- A row with neither numerator nor denominator is a count; medians carry their n as denominator.
 create or replace temp table disclosure as
-select row_number() over () as id, i.*,
+-- A stable id: when two parts tie for smallest, the same one is suppressed on every run.
+select row_number() over (order by indicator, level, area_code, period, breakdown) as id, i.*,
        case when numerator is null and denominator is null then value between 1 and 4
             else coalesce(numerator between 1 and 4, false) or coalesce(denominator between 1 and 4, false)
        end as suppressed,
