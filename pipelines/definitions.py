@@ -11,7 +11,7 @@ import os
 import dagster as dg
 
 from assets import indicators, ingest, model, publish, validate
-from checks import accounting, disclosure
+from checks import accounting, disclosure, indicator_invariants
 from pipelines.jobs import everything_job
 from pipelines.progress import step_progress
 from pipelines.resources import build_resources
@@ -20,7 +20,7 @@ from pipelines.settings import Settings
 os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
 
 ASSET_MODULES = [ingest, validate, model, indicators, publish]
-CHECK_MODULES = [accounting, disclosure]
+CHECK_MODULES = [accounting, disclosure, indicator_invariants]
 
 
 def build_definitions(settings: Settings | None = None) -> dg.Definitions:

@@ -5,4 +5,4 @@
 select p.period, s.municipality_code, '' as breakdown, s.person_key as unit, s.first_time as hit
 from episode_starts s
 join indicator_periods p on s.first_entry between p.period_start and p.period_end
-qualify row_number() over (partition by p.period, s.person_key order by s.first_entry) = 1
+qualify row_number() over (partition by p.period, s.municipality_code, s.person_key order by s.first_entry) = 1

@@ -10,7 +10,7 @@ with first_start as (
     select p.period, s.municipality_code, s.person_key, s.first_time
     from episode_starts s
     join indicator_periods p on s.first_entry between p.period_start and p.period_end
-    qualify row_number() over (partition by p.period, s.person_key order by s.first_entry) = 1
+    qualify row_number() over (partition by p.period, s.municipality_code, s.person_key order by s.first_entry) = 1
 )
 select period, municipality_code,
        case when first_time then 'flow=inflow_new' else 'flow=inflow_returning' end as breakdown, person_key as unit

@@ -1,0 +1,100 @@
+"""Checks on the computed figures: they must hold whatever the data (indicators.md).
+
+Blocking: a failure stops disclosure control and publishing, so no wrong figure leaves.
+"""
+
+from __future__ import annotations
+
+import dagster as dg
+from dagster_duckdb import DuckDBResource
+
+from assets.indicator_units import read_units
+from assets.indicators import INDICATOR_SQL_DIR, indicators
+
+# The indicator ids of shared/spec/indicators.md, and the periods each is computed for.
+SPEC_INDICATORS = {
+    "persons_in_shelter": "year quarter", "persons_in_shelter_per_10k": "year quarter",
+    "new_episodes": "year quarter", "bed_nights": "year quarter", "occupancy_rate": "year quarter",
+    "out_of_area_bed_nights_share": "year quarter", "median_episode_days": "year quarter",
+    "episodes_over_90_days_share": "year quarter", "ongoing_over_90_days": "year quarter",
+    "nights_beyond_refund_cap": "year quarter", "nights_beyond_refund_cap_share": "year quarter",
+    "persons_beyond_refund_cap": "year quarter", "action_plan_within_30_days_share": "year quarter",
+    "exits": "year quarter", "exits_to_housing_share": "year quarter",
+    "exits_unknown_destination_share": "year quarter", "median_days_to_housing": "year quarter",
+    "returns_within_6m_share": "year quarter", "returns_within_12m_share": "year quarter",
+    "returns_within_24m_share": "year quarter", "first_time_persons": "year quarter",
+    "first_time_share": "year quarter", "youth_persons_share": "year quarter", "monthly_flow": "month",
+    "hf_persons": "year quarter", "hf_coverage_of_housing_exits": "year quarter",
+    "hf_housing_retention_12m": "year quarter", "homeless_count": "count_years",
+    "homeless_count_per_10k": "count_years", "homeless_count_youth_share": "count_years",
+}
+
+
+def share_indicators() -> list[str]:
+    return sorted(u.indicator for u in read_units(INDICATOR_SQL_DIR)
+                  if u.aggregate == "share" or u.indicator.endswith("_share"))
+
+
+def result(failures: list, what: str, severity=dg.AssetCheckSeverity.ERROR) -> dg.AssetCheckResult:
+    return dg.AssetCheckResult(passed=not failures, severity=severity,
+                               metadata={what: len(failures), "examples": dg.MetadataValue.json(
+                                   [list(map(str, row)) for row in failures[:10]])})
+
+
+@dg.asset_check(asset=indicators, blocking=True, description="Every share lies between 0 and 1.")
+def shares_within_0_1(duckdb: DuckDBResource) -> dg.AssetCheckResult:
+    with duckdb.get_connection() as conn:
+        bad = conn.execute("""select indicator, level, area_code, period, breakdown, value from indicators
+                              where indicator in (select unnest(?)) and (value < 0 or value > 1)""",
+                           [share_indicators()]).fetchall()
+    return result(bad, "shares_outside_0_1")
+
+
+@dg.asset_check(asset=indicators, blocking=True,
+                description="National bed nights (and nights beyond the refund cap) equal the sum over municipalities.")
+def national_nights_equal_sum_of_municipalities(duckdb: DuckDBResource) -> dg.AssetCheckResult:
+    with duckdb.get_connection() as conn:
+        bad = conn.execute("""
+            select indicator, period, sum(value) filter (where level = 'national') as national,
+                   sum(value) filter (where level = 'municipality') as municipalities
+            from indicators where indicator in ('bed_nights', 'nights_beyond_refund_cap') and breakdown = ''
+            group by indicator, period
+            having national is distinct from municipalities
+        """).fetchall()
+    return result(bad, "periods_out_of_balance")
+
+
+@dg.asset_check(asset=indicators, blocking=True,
+                description="National persons in shelter are no more than the sum over municipalities "
+                            "(a person in two municipalities counts once nationally).")
+def national_persons_at_most_sum_of_municipalities(duckdb: DuckDBResource) -> dg.AssetCheckResult:
+    with duckdb.get_connection() as conn:
+        bad = conn.execute("""
+            select period, sum(value) filter (where level = 'national') as national,
+                   sum(value) filter (where level = 'municipality') as municipalities
+            from indicators where indicator = 'persons_in_shelter' and breakdown = ''
+            group by period having national > municipalities
+        """).fetchall()
+    return result(bad, "periods_with_too_many_persons")
+
+
+@dg.asset_check(asset=indicators, blocking=True,
+                description="Every indicator of the spec is present for every complete period (at the levels "
+                            "it is defined for).")
+def every_indicator_every_period(duckdb: DuckDBResource) -> dg.AssetCheckResult:
+    expected = [(name, kind) for name, kinds in SPEC_INDICATORS.items() for kind in kinds.split()]
+    with duckdb.get_connection() as conn:
+        missing = conn.execute("""
+            with expected as (select unnest(?) as indicator, unnest(?) as kind),
+            wanted as (
+                select e.indicator, p.period from expected e join periods p on p.period_type = e.kind
+                union all
+                select e.indicator, c.period from expected e
+                join (select distinct period from homeless_count) c on e.kind = 'count_years'
+                where c.period in (select period from periods)
+            )
+            select w.indicator, w.period from wanted w
+            anti join (select distinct indicator, period from indicators) i using (indicator, period)
+            order by 1, 2
+        """, [[n for n, _ in expected], [k for _, k in expected]]).fetchall()
+    return result(missing, "indicator_periods_missing")
