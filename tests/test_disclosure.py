@@ -65,3 +65,12 @@ def test_two_small_parts_need_no_secondary_suppression():
         for d, v in [("own_housing", 25), ("prison", 3), ("street", 2)]]
     out = publish(rows, municipalities=((101, 1084),))
     assert out[("municipality", "101", "destination=own_housing")] == (25, None, None, "")
+
+
+def test_parts_without_a_total_are_not_a_group():
+    # monthly_flow's flows do not add up to a published total: one small flow stays the only one.
+    rows = [("monthly_flow", "municipality", "101", "2024-01", f"flow={f}", v, None, None)
+            for f, v in [("inflow_new", 3), ("active_end", 40), ("outflow_other", 12)]]
+    out = publish(rows, municipalities=((101, 1084),))
+    assert out[("municipality", "101", "flow=inflow_new")][3] == "primary"
+    assert out[("municipality", "101", "flow=outflow_other")] == (12, None, None, "")

@@ -12,9 +12,14 @@ select row_number() over (order by indicator, level, area_code, period, breakdow
             when coalesce(numerator between 1 and 4, false) or coalesce(denominator between 1 and 4, false) then 'primary'
        end as suppression,
        -- The groups whose parts add up to a published total: a breakdown's values within one
-       -- area and period, and municipalities within a region, regions within Denmark.
-       case when breakdown <> '' then 'breakdown|' || indicator || '|' || level || '|' || area_code || '|'
-                                      || period || '|' || split_part(breakdown, '=', 1) end as breakdown_group,
+       -- area and period (when the indicator has that total: monthly_flow's flows do not), and
+       -- municipalities within a region, regions within Denmark.
+       case when breakdown <> '' and exists (select 1 from indicators t
+                                              where t.indicator = i.indicator and t.level = i.level
+                                                and t.area_code = i.area_code and t.period = i.period
+                                                and t.breakdown = '')
+            then 'breakdown|' || indicator || '|' || level || '|' || area_code || '|' || period || '|'
+                 || split_part(breakdown, '=', 1) end as breakdown_group,
        case when level = 'municipality' then 'region|' || indicator || '|' || period || '|' || breakdown || '|'
                                              || (select region_code from municipalities m
                                                  where m.municipality_code = try_cast(i.area_code as integer))
