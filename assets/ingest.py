@@ -1,166 +1,33 @@
 """Ingest: the landing folder's files into DuckDB, as delivered, with provenance.
 
-`delivery_files` lists every file with its dataset, provider, period and sha256; the `raw_*` tables
-hold every row as text with the file and the line it came from (the header is line 1).
-DuckDB reads each dataset's files in one scan; Python only looks at names and header lines.
+- `delivery_files`: every file, its delivery (dataset, provider, period), sha256, dialect, and
+  whether it is loaded, superseded by a newer content, an unchanged repeat, or refused.
+- `raw_<dataset>`: every row of the loaded files as text, with file and line (header = line 1).
+  Files of one dialect are read in one DuckDB scan. The CPR guard looks at every value while the
+  rows are still in memory; a file with a CPR number is refused and none of it is written.
 """
 
 from __future__ import annotations
 
-import gzip
-import re
-from datetime import date
-from pathlib import Path
+import json
 
 import dagster as dg
 import pandas as pd
 from dagster_duckdb import DuckDBResource
 
+from assets.delivery_files import FILE_COLUMNS, describe, sniff
 from checks.contract import DELIVERED, REFERENCE, Dataset, quote_identifier, sql_text
 from pipelines.resources import LandingFolder
 
-FILE_COLUMNS = ["source_file", "path", "dataset", "provider", "period", "period_start", "period_end",
-                "refusal_reason"]
-
-
-def period_bounds(period: str) -> tuple[date, date]:
-    """2024 → the year; 2024-Q3 → the quarter; 2024-07 → the month."""
-    year = int(period[:4])
-    if len(period) == 4:
-        return date(year, 1, 1), date(year, 12, 31)
-    if period[5] == "Q":
-        first_month = 3 * (int(period[6]) - 1) + 1
-        months = 3
-    else:
-        first_month, months = int(period[5:7]), 1
-    start = date(year, first_month, 1)
-    after = date(year + (first_month + months - 1) // 12, (first_month + months - 1) % 12 + 1, 1)
-    return start, date.fromordinal(after.toordinal() - 1)
-
-
-def header_of(path: Path) -> list[str]:
-    opener = gzip.open if path.name.endswith(".gz") else open
-    with opener(path, "rb") as handle:
-        first = handle.readline().decode("utf-8-sig", errors="replace")
-    return [name.strip().strip('"').lower() for name in first.rstrip("\r\n").split(",")]
-
-
-def describe_file(path: Path, landing: Path, dataset: Dataset) -> dict:
-    """Name, provider and period of one delivered file, or why it is refused."""
-    match = re.match(dataset.file_pattern, path.name)
-    record = dict.fromkeys(FILE_COLUMNS)
-    record.update(source_file=path.relative_to(landing).as_posix(), path=str(path), dataset=dataset.name)
-    if not match:
-        record["refusal_reason"] = (f"file name does not follow the contract for {dataset.name} "
-                                    f"(expected a name like {dataset.example})")
-        return record
-    groups = match.groups()
-    provider, period = (groups if len(groups) == 2 else ("national", groups[0]))
-    if dataset.name == "interventions":
-        provider = str(int(provider))  # 0101 = 101
-    record.update(provider=provider, period=period)
-    record["period_start"], record["period_end"] = period_bounds(period)
-    header = header_of(path)
-    if header != dataset.column_names:
-        missing = [c for c in dataset.column_names if c not in header]
-        record["refusal_reason"] = (f"header must be exactly {','.join(dataset.column_names)}"
-                                    + (f"; missing: {', '.join(missing)}" if missing else "; columns out of order"))
-    return record
-
-
-@dg.asset(group_name="ingest", kinds={"duckdb"})
-def delivery_files(duckdb: DuckDBResource, landing: LandingFolder) -> dg.MaterializeResult:
-    """Every delivered file: dataset, provider, period, sha256 and, if refused, why."""
-    root = landing.root()
-    records = [describe_file(path, root, dataset)
-               for dataset in DELIVERED
-               for path in sorted((root / dataset.name).glob("*"))
-               if path.is_file() and not path.name.startswith(".")]
-    files = pd.DataFrame(records, columns=FILE_COLUMNS)
-    files["period_start"] = pd.to_datetime(files["period_start"]).astype("datetime64[s]")
-    files["period_end"] = pd.to_datetime(files["period_end"]).astype("datetime64[s]")
-    with duckdb.get_connection() as conn:
-        conn.register("listed_files", files)
-        paths = "[" + ", ".join(sql_text(p) for p in files["path"]) + "]" if len(files) else None
-        hashes = (f"select filename as path, sha256(content) as sha256, size as bytes from read_blob({paths})"
-                  if paths else "select null::varchar as path, null::varchar as sha256, null::bigint as bytes limit 0")
-        conn.execute(f"""
-            create or replace table delivery_files as
-            select f.source_file, f.path, f.dataset, f.provider, f.period,
-                   cast(f.period_start as date) as period_start, cast(f.period_end as date) as period_end,
-                   h.sha256, h.bytes, f.refusal_reason
-            from listed_files f left join ({hashes}) h using (path)
-            order by f.dataset, f.source_file
-        """)
-        counts = conn.execute("""
-            select count(*), count(*) filter (where refusal_reason is not null) from delivery_files
-        """).fetchall()[0]
-    return dg.MaterializeResult(metadata={"dagster/row_count": counts[0], "files_refused": counts[1]})
-
-
-def load_raw(conn, dataset: Dataset) -> int:
-    """All accepted files of one dataset, in one DuckDB scan, with the line each row came from."""
-    table = f"raw_{dataset.name}"
-    columns = ", ".join(f"{quote_identifier(c)}" for c in dataset.column_names)
-    paths = [row[0] for row in conn.execute(
-        "select path from delivery_files where dataset = ? and refusal_reason is null order by path",
-        [dataset.name]).fetchall()]
-    if not paths:
-        empty = ", ".join(f"null::varchar as {quote_identifier(c)}" for c in dataset.column_names)
-        conn.execute(f"""create or replace table {table} as
-            select null::varchar as source_file, null::bigint as line, {empty} limit 0""")
-        conn.execute(f"create or replace table {table}_rejects as select null::varchar as source_file, "
-                     "null::bigint as line, null::varchar as error_type limit 0")
-        return 0
-    listing = "[" + ", ".join(sql_text(p) for p in paths) + "]"
-    spec = "{" + ", ".join(f"{sql_text(c)}: 'VARCHAR'" for c in dataset.column_names) + "}"
-    conn.execute(f"""
-        create or replace temp table scanned as
-        select * from read_csv({listing}, header = true, auto_detect = false, delim = ',', quote = '"',
-                               escape = '"', columns = {spec}, filename = true,
-                               store_rejects = true, rejects_scan = 'scan_info', rejects_table = 'scan_rejects')
-        with ordinality
-    """)
-    # Rows DuckDB could not split into the contract's columns (wrong number of fields, broken quotes).
-    conn.execute(f"""
-        create or replace table {table}_rejects as
-        select distinct d.source_file, r.line, r.error_type::varchar as error_type
-        from scan_rejects r join scan_info s using (scan_id, file_id)
-        join delivery_files d on d.path = s.file_path
-    """)
-    # Text-editor line numbers: the k-th row read from a file sits on line k + 1, plus every
-    # rejected line before it (j(k) = number of rejected lines r_j with r_j - j <= k).
-    conn.execute(f"""
-        create or replace table {table} as
-        with numbered as (
-            select *, ordinality - min(ordinality) over (partition by filename) + 1 as row_in_file
-            from scanned
-        ), rejected as (
-            select source_file, line - row_number() over (partition by source_file order by line) as shift_at
-            from (select distinct source_file, line from {table}_rejects)
-        )
-        select d.source_file,
-               n.row_in_file + 1 + coalesce((select count(*) from rejected r
-                                             where r.source_file = d.source_file
-                                               and r.shift_at <= n.row_in_file), 0) as line,
-               {columns}
-        from numbered n join delivery_files d on d.path = n.filename
-        order by d.source_file, line
-    """)
-    conn.execute("drop table scanned")
-    return conn.execute(f"select count(*) from {table}").fetchall()[0][0]
-
-
-def raw_asset(dataset: Dataset) -> dg.AssetsDefinition:
-    @dg.asset(name=f"raw_{dataset.name}", group_name="ingest", kinds={"duckdb"}, deps=[delivery_files],
-              description=f"{dataset.name} as delivered ({dataset.description}): text columns, file and line.")
-    def _raw(duckdb: DuckDBResource) -> dg.MaterializeResult:
-        with duckdb.get_connection() as conn:
-            rows = load_raw(conn, dataset)
-            rejects = conn.execute(f"select count(*) from raw_{dataset.name}_rejects").fetchall()[0][0]
-        return dg.MaterializeResult(metadata={"dagster/row_count": rows, "malformed_lines": rejects})
-
-    return _raw
+# A CPR number (data contract): DDMMYY-XXXX, or ten digits whose first six form a valid date, standing
+# alone or between non-alphanumeric characters (so a run of digits inside a hex pseudonym is not one).
+CPR_MACRO = r"""
+create or replace temp macro looks_like_cpr(v) as coalesce(list_bool_or(list_transform(
+    regexp_extract_all(v, '(?:^|[^0-9A-Za-z])([0-9]{6}-?[0-9]{4})(?:[^0-9A-Za-z]|$)', 1),
+    c -> try_strptime(left(c, 6), '%d%m%y') is not null)), false)
+"""
+CPR_REFUSAL = ("a value that looks like a CPR number is in line {line}, column {column}: the whole file is refused "
+               "and nothing from it is kept. Replace CPR numbers by the person_key pseudonym and deliver again.")
 
 
 def reference_asset(dataset: Dataset) -> dg.AssetsDefinition:
@@ -172,19 +39,23 @@ def reference_asset(dataset: Dataset) -> dg.AssetsDefinition:
         if not path.exists():
             raise dg.Failure(description=f"Reference file missing: {path}. Every landing folder needs "
                                          f"reference/{dataset.name}.csv (see the data contract).")
-        found = header_of(path)
-        missing = [c for c in dataset.column_names if c not in found]
+        dialect = sniff(path)
+        if isinstance(dialect, str):
+            raise dg.Failure(description=f"{path}: {dialect}")
+        missing = [c.name for c in dataset.columns if c.required and c.name not in dialect.header]
         if missing:
             raise dg.Failure(description=f"{path}:1: reference file lacks column(s) {', '.join(missing)}.")
-        spec = "{" + ", ".join(f"{sql_text(c)}: 'VARCHAR'" for c in found) + "}"
-        typed = ", ".join(f"{c.parsed()} as {quote_identifier(c.name)}" for c in dataset.columns)
+        spec = "{" + ", ".join(f"{sql_text(c)}: 'VARCHAR'" for c in dialect.header) + "}"
+        typed = ", ".join((f"{c.parsed()} as {quote_identifier(c.name)}" if c.name in dialect.header
+                           else f"null as {quote_identifier(c.name)}") for c in dataset.columns)
         problems = " union all ".join(
             f"select line, {sql_text(c.name)} as column_name, {c.broken_rule()} as rule from source"
-            for c in dataset.columns)
+            for c in dataset.columns if c.name in dialect.header)
         with duckdb.get_connection() as conn:
             conn.execute(f"""create or replace temp table source as
                 select *, ordinality + 1 as line from read_csv({sql_text(str(path))}, header = true,
-                    auto_detect = false, delim = ',', quote = '"', escape = '"', columns = {spec}) with ordinality""")
+                    auto_detect = false, delim = {sql_text(dialect.delimiter)}, encoding = '{dialect.encoding}',
+                    quote = '"', escape = '"', columns = {spec}) with ordinality""")
             bad = conn.execute(f"select line, column_name, rule from ({problems}) where rule is not null "
                                "order by line limit 5").fetchall()
             if bad:
@@ -198,5 +69,192 @@ def reference_asset(dataset: Dataset) -> dg.AssetsDefinition:
     return _reference
 
 
-raw_tables = [raw_asset(dataset) for dataset in DELIVERED]
 reference_tables = [reference_asset(dataset) for dataset in REFERENCE]
+municipalities_table, _, shelters_table = reference_tables
+
+
+def list_delivery_files(conn, root) -> None:
+    """Table `delivery_files` for the landing folder `root` (also used by `hfmon validate`)."""
+    records = [describe(path, root, dataset)
+               for dataset in DELIVERED
+               for path in sorted((root / dataset.name).glob("*"))
+               if path.is_file() and not path.name.startswith(".")]
+    register_files(conn, records)
+
+
+def register_files(conn, records: list[dict]) -> None:
+    files = pd.DataFrame(records, columns=FILE_COLUMNS)
+    for column in ("header", "missing_columns", "extra_columns"):
+        files[column] = files[column].map(lambda v: json.dumps(v) if v is not None else None)
+    for column in ("period_start", "period_end"):
+        files[column] = pd.to_datetime(files[column]).astype("datetime64[s]")
+    conn.register("listed_files", files)
+    paths = "[" + ", ".join(sql_text(p) for p in files["path"]) + "]" if len(files) else None
+    hashes = (f"select filename as path, sha256(content) as sha256, size as bytes from read_blob({paths})"
+              if paths else "select null::varchar as path, null::varchar as sha256, null::bigint as bytes limit 0")
+    conn.execute(f"""
+        create or replace temp table described as
+        select f.source_file, f.path, f.dataset, nullif(f.provider, '') as provider, f.period,
+               cast(f.period_start as date) as period_start, cast(f.period_end as date) as period_end,
+               f.encoding, f.delimiter, f.header, f.missing_columns, f.extra_columns, h.sha256, h.bytes,
+               coalesce(f.refusal_reason,
+                   case when f.dataset = 'shelter_stays' and f.provider not in (select shelter_id from shelters)
+                        then 'unknown provider: shelter ' || f.provider || ' is not in reference/shelters.csv'
+                        when f.dataset = 'interventions'
+                             and try_cast(f.provider as integer) not in (select municipality_code from municipalities)
+                        then 'unknown provider: municipality ' || f.provider || ' is not in reference/municipalities.csv'
+                   end) as refusal_reason
+        from listed_files f left join ({hashes}) h using (path)
+    """)
+    conn.unregister("listed_files")
+    conn.execute("update described set provider = 'national' where dataset = 'homeless_count' and provider is null")
+    # The manifest of every content ever seen: it orders resubmissions across runs.
+    conn.execute("""create table if not exists delivery_history (source_file varchar, dataset varchar,
+                    provider varchar, period varchar, sha256 varchar, first_seen timestamp)""")
+    conn.execute("""insert into delivery_history
+                    select source_file, dataset, provider, period, sha256, now() from described d
+                    where sha256 is not null and not exists (select 1 from delivery_history h
+                        where h.source_file = d.source_file and h.sha256 = d.sha256)""")
+    # Within a delivery, the latest file's content is current: its first copy is loaded, later
+    # copies of it are unchanged, other contents superseded. Order: first seen, then file name.
+    conn.execute("""
+        create or replace table delivery_files as
+        with ordered as (
+            select d.*, h.first_seen,
+                   last_value(d.sha256) over (partition by d.dataset, d.provider, d.period order by h.first_seen,
+                       d.source_file rows between unbounded preceding and unbounded following) as current_sha256,
+                   row_number() over (partition by d.dataset, d.provider, d.period, d.sha256
+                                      order by h.first_seen, d.source_file) as copy_no
+            from described d left join delivery_history h using (source_file, sha256)
+            where d.refusal_reason is null
+        )
+        select source_file, path, dataset, provider, period, period_start, period_end, encoding, delimiter,
+               header, missing_columns, extra_columns, sha256, bytes, null as refusal_reason,
+               case when sha256 <> current_sha256 then 'superseded' when copy_no > 1 then 'unchanged'
+                    else 'load' end as status
+        from ordered
+        union all
+        select source_file, path, dataset, provider, period, period_start, period_end, encoding, delimiter,
+               header, missing_columns, extra_columns, sha256, bytes, refusal_reason, 'refused'
+        from described where refusal_reason is not null
+        order by dataset, source_file
+    """)
+    conn.execute("drop table described")
+
+
+@dg.asset(group_name="ingest", kinds={"duckdb"}, deps=[municipalities_table, shelters_table])
+def delivery_files(duckdb: DuckDBResource, landing: LandingFolder) -> dg.MaterializeResult:
+    """Every delivered file: its delivery, sha256, dialect, and whether it is loaded, superseded,
+    an unchanged repeat or refused (and why)."""
+    with duckdb.get_connection() as conn:
+        list_delivery_files(conn, landing.root())
+        counts = dict(conn.execute("select status, count(*) from delivery_files group by all").fetchall())
+    return dg.MaterializeResult(metadata={"dagster/row_count": sum(counts.values()),
+                                          **{f"files_{status}": n for status, n in sorted(counts.items())}})
+
+
+def load_raw(conn, dataset: Dataset) -> None:
+    """raw_<dataset> (rows), raw_<dataset>_rejects (lines DuckDB could not split) and
+    raw_<dataset>_refusals (files refused for a CPR number: where, never what)."""
+    table = f"raw_{dataset.name}"
+    contract = ", ".join(f"null::varchar as {quote_identifier(c)}" for c in dataset.column_names)
+    conn.execute(f"create or replace table {table} as select null::varchar as source_file, null::bigint as line, "
+                 f"{contract}, null::json as extra_columns limit 0")
+    conn.execute(f"create or replace table {table}_rejects as select null::varchar as source_file, "
+                 "null::bigint as line, null::varchar as error_type limit 0")
+    conn.execute(f"create or replace table {table}_refusals as select null::varchar as source_file, "
+                 "null::varchar as reason limit 0")
+    conn.execute(CPR_MACRO)
+    groups = conn.execute("""select encoding, delimiter, header, list(path order by path)
+                             from delivery_files where dataset = ? and status = 'load' group by all order by all""",
+                          [dataset.name]).fetchall()
+    for encoding, delimiter, header_json, paths in groups:
+        load_dialect_group(conn, dataset, encoding, delimiter, json.loads(header_json), paths)
+
+
+def load_dialect_group(conn, dataset: Dataset, encoding, delimiter, header: list[str], paths: list[str]) -> None:
+    table = f"raw_{dataset.name}"
+    listing = "[" + ", ".join(sql_text(p) for p in paths) + "]"
+    spec = "{" + ", ".join(f"{sql_text(c)}: 'VARCHAR'" for c in header) + "}"
+    conn.execute(f"""
+        create or replace temp table scanned as
+        select * from read_csv({listing}, header = true, auto_detect = false, delim = {sql_text(delimiter)},
+                               encoding = '{encoding}', quote = '"', escape = '"', columns = {spec},
+                               filename = true, store_rejects = true, rejects_scan = 'scan_info',
+                               rejects_table = 'scan_rejects')
+        with ordinality
+    """)
+    conn.execute("""create or replace temp table rejected as
+                    select s.file_path as path, r.line, r.error_type::varchar as error_type, r.csv_line
+                    from scan_rejects r join scan_info s using (scan_id, file_id)""")
+    # The CPR guard, on values still in memory: the first finding per file, by line and column.
+    unpivoted = " union all ".join(
+        f"select filename as path, ordinality, {sql_text(c)} as column_name from scanned "
+        f"where looks_like_cpr({quote_identifier(c)})" for c in header)
+    conn.execute(f"""
+        create or replace temp table cpr_found as
+        with hits as ({unpivoted}),
+        numbered as (select filename as path, ordinality,
+                            ordinality - min(ordinality) over (partition by filename) + 1 as row_in_file
+                     from scanned)
+        select h.path, min(n.row_in_file + 1) as line, arg_min(h.column_name, n.row_in_file) as column_name
+        from hits h join numbered n using (path, ordinality) group by h.path
+        union all
+        select path, min(line), null from rejected where looks_like_cpr(csv_line) group by path
+    """)
+    conn.execute(f"""
+        insert into {table}_refusals
+        select d.source_file, replace(replace({sql_text(CPR_REFUSAL)}, '{{line}}', min(c.line)::varchar),
+                                      '{{column}}', coalesce(arg_min(c.column_name, c.line), 'unknown'))
+        from cpr_found c join delivery_files d using (path) group by d.source_file
+    """)
+    conn.execute(f"""
+        insert into {table}_rejects
+        select distinct d.source_file, r.line, r.error_type from rejected r join delivery_files d using (path)
+        where r.path not in (select path from cpr_found)
+    """)
+    present = {c for c in header}
+    columns = ", ".join(quote_identifier(c) if c in present else f"null as {quote_identifier(c)}"
+                        for c in dataset.column_names)
+    extras = [c for c in header if c not in dataset.column_names]
+    extra = ("to_json(struct_pack(" + ", ".join(f"{quote_identifier(c)} := {quote_identifier(c)}" for c in extras)
+             + "))") if extras else "null::json"
+    # Text-editor line numbers: the k-th row read from a file sits on line k + 1, plus every
+    # rejected line before it (j(k) = number of rejected lines r_j with r_j - j <= k).
+    conn.execute(f"""
+        insert into {table}
+        with numbered as (
+            select *, ordinality - min(ordinality) over (partition by filename) + 1 as row_in_file
+            from scanned where filename not in (select path from cpr_found)
+        ), shifts as (
+            select path, line - row_number() over (partition by path order by line) as shift_at
+            from (select distinct path, line from rejected)
+        )
+        select d.source_file,
+               n.row_in_file + 1 + coalesce((select count(*) from shifts s
+                                             where s.path = n.filename and s.shift_at <= n.row_in_file), 0) as line,
+               {columns}, {extra}
+        from numbered n join delivery_files d on d.path = n.filename
+        order by d.source_file, line
+    """)
+    for temp in ("scanned", "rejected", "cpr_found", "scan_rejects", "scan_info"):
+        conn.execute(f"drop table if exists {temp}")
+
+
+def raw_asset(dataset: Dataset) -> dg.AssetsDefinition:
+    @dg.asset(name=f"raw_{dataset.name}", group_name="ingest", kinds={"duckdb"}, deps=[delivery_files],
+              description=f"{dataset.name} as delivered ({dataset.description}): text columns, file and line; "
+                          "files with a CPR number are refused and not stored.")
+    def _raw(duckdb: DuckDBResource) -> dg.MaterializeResult:
+        with duckdb.get_connection() as conn:
+            load_raw(conn, dataset)
+            rows, rejects, refused = conn.execute(f"""select (select count(*) from raw_{dataset.name}),
+                (select count(*) from raw_{dataset.name}_rejects),
+                (select count(*) from raw_{dataset.name}_refusals)""").fetchall()[0]
+        return dg.MaterializeResult(metadata={"dagster/row_count": rows, "malformed_lines": rejects,
+                                              "files_refused_for_cpr": refused})
+
+    return _raw
+
+
+raw_tables = [raw_asset(dataset) for dataset in DELIVERED]

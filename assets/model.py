@@ -17,9 +17,9 @@ import dagster as dg
 from dagster_duckdb import DuckDBResource
 
 from assets.ingest import reference_tables
-from assets.validate import typed_tables
+from assets.validate import core_tables
 
-shelter_stays_table, interventions_table, _ = typed_tables
+shelter_stays_table, interventions_table, _ = core_tables
 municipalities_table, _, shelters_table = reference_tables
 MODEL_SQL = Path(__file__).parent / "sql" / "model"
 REFUND_CAP_START = "2023-10-01"
@@ -53,7 +53,7 @@ def data_window(duckdb: DuckDBResource) -> dg.MaterializeResult:
         conn.execute("""
             create or replace table data_window as
             select min(period_start) as data_start, max(period_end) as cutoff
-            from delivery_files where dataset = 'shelter_stays' and refusal_reason is null
+            from deliveries where dataset = 'shelter_stays' and status = 'loaded'
         """)
         start, cutoff = conn.execute("select data_start, cutoff from data_window").fetchall()[0]
     if cutoff is None:

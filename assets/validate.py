@@ -1,8 +1,11 @@
-"""Validate: typed tables of the rows that keep the contract, and a quarantine for the rest.
+"""Validate, then publish the core tables: write-audit-publish.
 
-Every row read ends in exactly one place: its typed table or the quarantine (one row per problem,
-with file, line, column, rule and a message; never a person-level value). `deliveries` accounts
-for it per file: rows_read = rows_valid + rows_quarantined.
+- `quarantine`: one row per problem (file, line, column, rule, message; never a person-level value).
+- `staging_<dataset>`: the typed rows that keep every rule.
+- `deliveries`: per file, rows read = rows valid + rows quarantined, and its status.
+- `shelter_stays`, `interventions`, `homeless_count`: the core tables, replaced from staging only
+  after the blocking checks on `deliveries` and the staging tables have passed (a failed check
+  leaves the last good core tables in place).
 """
 
 from __future__ import annotations
@@ -11,97 +14,191 @@ import dagster as dg
 from dagster_duckdb import DuckDBResource
 
 from assets.ingest import delivery_files, raw_tables
-from checks.contract import DELIVERED, Dataset, quote_identifier, sql_text
+from checks.contract import DELIVERED, SHELTER_STAYS, Dataset, quote_identifier, sql_text
 
-STRUCTURE_MESSAGE = "the line cannot be split into the contract's columns (wrong number of fields or a broken quote)"
+STRUCTURE_MESSAGE = "the line cannot be split into the file's columns (wrong number of fields, a broken quote " \
+                    "or bytes that are not text)"
+DUPLICATE_KEY = {"shelter_stays": "stay_id", "interventions": "case_id"}
+
+
+def typed_columns(dataset: Dataset) -> str:
+    return ", ".join(f"{c.parsed()} as {quote_identifier(c.name)}" for c in dataset.columns)
 
 
 def problems_sql(dataset: Dataset) -> str:
-    """One row per broken rule in raw_<dataset>, as a single scan per column."""
+    """Every broken column rule, row rule and unreadable line of raw_<dataset>; needs typed_<dataset>."""
     parts = []
     for column in dataset.columns:
         messages = " ".join(f"when {sql_text(rule)} then {sql_text(text)}" for rule, text in column.messages().items())
         parts.append(f"""
-            select source_file, line, {sql_text(column.name)} as column_name, rule,
-                   case rule {messages} end as message
+            select source_file, line, {sql_text(column.name)} as column_name, rule, case rule {messages} end as message
             from (select source_file, line, {column.broken_rule()} as rule from raw_{dataset.name})
             where rule is not null""")
+    for rule in dataset.rules:
+        parts.append(f"""
+            select t.source_file, t.line, {sql_text(rule.column)}, {sql_text(rule.name)}, {sql_text(rule.message)}
+            from typed_{dataset.name} t join delivery_files f using (source_file)
+            where coalesce(({rule.broken}), false)""")
+    if key := DUPLICATE_KEY.get(dataset.name):
+        parts.append(f"""
+            select source_file, line, {sql_text(key)}, 'duplicate_{key}',
+                   {sql_text(key)} || ' appears more than once in this file (first on line ' || first_line || ')'
+            from (select source_file, line, min(line) over (partition by source_file, {key}) as first_line
+                  from typed_{dataset.name} where {key} is not null)
+            where line > first_line""")
     parts.append(f"""
-        select source_file, line, null as column_name, 'csv_structure' as rule,
-               {sql_text(STRUCTURE_MESSAGE)} || ' (' || lower(error_type) || ')' as message
+        select source_file, line, null, 'csv_structure', {sql_text(STRUCTURE_MESSAGE)} || ' (' || lower(error_type) || ')'
         from raw_{dataset.name}_rejects""")
     return " union all ".join(parts)
+
+
+# Cross-row (data contract): "two stays of one person that overlap by more than one day" quarantine
+# the later-delivered stay: every row of it, so no older version of it takes its place.
+OVERLAP_SQL = """
+    with clean as (
+        select t.*, f.period_start from typed_shelter_stays t join delivery_files f using (source_file)
+        anti join found_problems p on p.source_file = t.source_file and p.line = t.line
+    ), stays as (
+        select provider, stay_id, person_key, entry_date, coalesce(exit_date, date '9999-12-31') as ends,
+               min(period_start) over (partition by provider, stay_id) as first_delivered
+        from clean
+        qualify row_number() over (partition by provider, stay_id order by period_start desc, source_file desc, line desc) = 1
+    ), later as (
+        select distinct on (b.provider, b.stay_id) b.provider, b.stay_id, a.provider as other_shelter,
+               a.entry_date as other_entry
+        from stays a join stays b on a.person_key = b.person_key and (a.provider, a.stay_id) <> (b.provider, b.stay_id)
+            and least(a.ends, b.ends) - greatest(a.entry_date, b.entry_date) > 1
+            and (a.first_delivered, a.entry_date, a.provider, a.stay_id) < (b.first_delivered, b.entry_date, b.provider, b.stay_id)
+    )
+    select c.source_file, c.line, 'entry_date', 'overlapping_stay',
+           'this stay overlaps another stay of the same person by more than one day (shelter '
+           || l.other_shelter || ', entry ' || l.other_entry || '); correct the dates'
+    from clean c join later l on l.provider = c.provider and l.stay_id = c.stay_id
+"""
+
+
+def find_problems(conn) -> None:
+    """Table `quarantine` from the raw tables (the pipeline and `hfmon validate` both run this)."""
+    for dataset in DELIVERED:
+        conn.execute(f"""create or replace temp table typed_{dataset.name} as
+                         select r.source_file, r.line, f.provider, {typed_columns(dataset)}
+                         from raw_{dataset.name} r join delivery_files f using (source_file)""")
+    union = " union all ".join(f"select *, {sql_text(d.name)} as dataset from ({problems_sql(d)})" for d in DELIVERED)
+    conn.execute(f"create or replace temp table found_problems as {union}")
+    conn.execute(f"insert into found_problems select *, 'shelter_stays' from ({OVERLAP_SQL})")
+    conn.execute("""
+        create or replace table quarantine as
+        select p.source_file, p.line, p.column_name, p.rule, p.message, p.dataset, f.provider, f.period
+        from found_problems p join delivery_files f using (source_file)
+        order by p.dataset, p.source_file, p.line, p.column_name, p.rule
+    """)
+    for dataset in DELIVERED:
+        conn.execute(f"drop table typed_{dataset.name}")
+    conn.execute("drop table found_problems")
 
 
 @dg.asset(group_name="validate", kinds={"duckdb"}, deps=raw_tables)
 def quarantine(duckdb: DuckDBResource) -> dg.MaterializeResult:
     """One row per problem found in a delivered row: file, line, column, rule and a message."""
-    union = " union all ".join(
-        f"select *, {sql_text(d.name)} as dataset from ({problems_sql(d)})" for d in DELIVERED)
     with duckdb.get_connection() as conn:
-        conn.execute(f"""
-            create or replace table quarantine as
-            select p.source_file, p.line, p.column_name, p.rule, p.message, p.dataset, f.provider, f.period
-            from ({union}) p join delivery_files f using (source_file)
-            order by p.dataset, p.source_file, p.line, p.column_name
-        """)
-        by_rule = conn.execute("select rule, count(*) from quarantine group by rule order by rule").fetchall()
-        total = sum(n for _, n in by_rule)
-    return dg.MaterializeResult(metadata={"dagster/row_count": total,
-                                          "problems_by_rule": dg.MetadataValue.json(dict(by_rule))})
+        find_problems(conn)
+        by_rule = dict(conn.execute("select rule, count(*) from quarantine group by rule order by rule").fetchall())
+    return dg.MaterializeResult(metadata={"dagster/row_count": sum(by_rule.values()),
+                                          "problems_by_rule": dg.MetadataValue.json(by_rule)})
 
 
-def typed_asset(dataset: Dataset) -> dg.AssetsDefinition:
-    @dg.asset(name=dataset.name, group_name="validate", kinds={"duckdb"}, deps=[quarantine],
-              description=f"{dataset.name}: typed rows that keep the contract ({dataset.description}), "
-                          "with the file, line, provider and period they came from.")
-    def _typed(duckdb: DuckDBResource) -> dg.MaterializeResult:
-        typed = ", ".join(f"{c.parsed()} as {quote_identifier(c.name)}" for c in dataset.columns)
+def staging_asset(dataset: Dataset) -> dg.AssetsDefinition:
+    @dg.asset(name=f"staging_{dataset.name}", group_name="validate", kinds={"duckdb"}, deps=[quarantine],
+              description=f"{dataset.name}: typed rows that keep every rule ({dataset.description}), with "
+                          "the file, line, provider and period they came from; audited before publishing.")
+    def _staging(duckdb: DuckDBResource) -> dg.MaterializeResult:
         with duckdb.get_connection() as conn:
             conn.execute(f"""
-                create or replace table {dataset.name} as
-                select r.source_file, r.line, f.provider, f.period, f.period_start, f.period_end, f.sha256, {typed}
+                create or replace table staging_{dataset.name} as
+                select r.source_file, r.line, f.provider, f.period, f.period_start, f.period_end, f.sha256,
+                       {typed_columns(dataset)}
                 from raw_{dataset.name} r join delivery_files f using (source_file)
                 anti join quarantine q on q.source_file = r.source_file and q.line = r.line
                 order by r.source_file, r.line
             """)
-            rows = conn.execute(f"select count(*) from {dataset.name}").fetchall()[0][0]
+            rows = conn.execute(f"select count(*) from staging_{dataset.name}").fetchall()[0][0]
         return dg.MaterializeResult(metadata={"dagster/row_count": rows})
 
-    return _typed
+    return _staging
 
 
-typed_tables = [typed_asset(dataset) for dataset in DELIVERED]
+staging_tables = [staging_asset(dataset) for dataset in DELIVERED]
 
 
-@dg.asset(group_name="validate", kinds={"duckdb"}, deps=[delivery_files, *typed_tables])
-def deliveries(duckdb: DuckDBResource) -> dg.MaterializeResult:
-    """The delivery manifest: per file its hash, rows read, valid and quarantined, and status."""
+def account_for_deliveries(conn) -> None:
+    """Table `deliveries`: per file rows read, valid and quarantined, and its status."""
     read = " union all ".join(
         f"select source_file, count(*) as n from raw_{d.name} group by all "
         f"union all select source_file, count(distinct line) from raw_{d.name}_rejects group by all"
         for d in DELIVERED)
-    valid = " union all ".join(f"select source_file, count(*) as n from {d.name} group by all" for d in DELIVERED)
+    valid = " union all ".join(f"select source_file, count(*) as n from staging_{d.name} group by all"
+                               for d in DELIVERED)
+    refused = " union all ".join(f"select * from raw_{d.name}_refusals" for d in DELIVERED)
+    conn.execute(f"""
+        create or replace table deliveries as
+        with rows_read as (select source_file, sum(n) as n from ({read}) group by all),
+             rows_valid as (select source_file, sum(n) as n from ({valid}) group by all),
+             rows_quarantined as (select source_file, count(distinct line) as n from quarantine group by all),
+             cpr_refused as ({refused})
+        select f.source_file, f.dataset, f.provider, f.period, f.sha256,
+               coalesce(r.n, 0)::bigint as rows_read, coalesce(v.n, 0)::bigint as rows_valid,
+               coalesce(q.n, 0)::bigint as rows_quarantined,
+               case when c.source_file is not null then 'refused' when f.status = 'load' then 'loaded'
+                    else f.status end as status,
+               coalesce(c.reason, f.refusal_reason) as refusal_reason,
+               coalesce(json_array_length(f.extra_columns), 0) > 0 as has_extra_columns,
+               f.period_start, f.period_end
+        from delivery_files f
+        left join rows_read r using (source_file)
+        left join rows_valid v using (source_file)
+        left join rows_quarantined q using (source_file)
+        left join cpr_refused c using (source_file)
+        -- Contents no longer in the landing folder, replaced by a newer file of the same delivery.
+        union all by name
+        select h.source_file, h.dataset, h.provider, h.period, h.sha256, 0 as rows_read, 0 as rows_valid,
+               0 as rows_quarantined, 'superseded' as status, null as refusal_reason, false as has_extra_columns
+        from delivery_history h
+        where not exists (select 1 from delivery_files f where f.source_file = h.source_file and f.sha256 = h.sha256)
+          and exists (select 1 from delivery_files f where (f.dataset, f.provider, f.period) = (h.dataset, h.provider, h.period)
+                      and f.status = 'load')
+        order by dataset, source_file, status
+    """)
+
+
+@dg.asset(group_name="validate", kinds={"duckdb"}, deps=[delivery_files, *staging_tables])
+def deliveries(duckdb: DuckDBResource) -> dg.MaterializeResult:
+    """The delivery manifest: per file its hash, rows read, valid and quarantined, and status
+    (loaded, superseded, unchanged, refused)."""
     with duckdb.get_connection() as conn:
-        conn.execute(f"""
-            create or replace table deliveries as
-            with rows_read as (select source_file, sum(n) as n from ({read}) group by all),
-                 rows_valid as (select source_file, sum(n) as n from ({valid}) group by all),
-                 rows_quarantined as (select source_file, count(distinct line) as n from quarantine group by all)
-            select f.source_file, f.dataset, f.provider, f.period, f.sha256,
-                   coalesce(r.n, 0)::bigint as rows_read, coalesce(v.n, 0)::bigint as rows_valid,
-                   coalesce(q.n, 0)::bigint as rows_quarantined,
-                   case when f.refusal_reason is null then 'loaded' else 'refused' end as status,
-                   f.refusal_reason
-            from delivery_files f
-            left join rows_read r using (source_file)
-            left join rows_valid v using (source_file)
-            left join rows_quarantined q using (source_file)
-            order by f.dataset, f.source_file
-        """)
+        account_for_deliveries(conn)
         summary = conn.execute("""select count(*), sum(rows_read), sum(rows_valid), sum(rows_quarantined),
-                                         count(*) filter (where status = 'refused') from deliveries""").fetchall()[0]
-    files, read_rows, valid_rows, quarantined_rows, refused = (int(x or 0) for x in summary)
+                                         count(*) filter (where status = 'refused'),
+                                         count(*) filter (where has_extra_columns) from deliveries""").fetchall()[0]
+    files, read_rows, valid_rows, quarantined_rows, refused, extra = (int(x or 0) for x in summary)
     return dg.MaterializeResult(metadata={"dagster/row_count": files, "rows_read": read_rows,
                                           "rows_valid": valid_rows, "rows_quarantined": quarantined_rows,
-                                          "files_refused": refused})
+                                          "files_refused": refused, "files_with_extra_columns": extra})
+
+
+def core_asset(dataset: Dataset) -> dg.AssetsDefinition:
+    staging = f"staging_{dataset.name}"
+
+    @dg.asset(name=dataset.name, group_name="core", kinds={"duckdb"}, deps=[staging, deliveries],
+              description=f"{dataset.name}, validated: replaced from {staging} only after the blocking "
+                          "checks on it and on deliveries passed (write-audit-publish).")
+    def _core(duckdb: DuckDBResource) -> dg.MaterializeResult:
+        with duckdb.get_connection() as conn:
+            conn.execute(f"create or replace table {dataset.name} as select * from {staging}")
+            rows = conn.execute(f"select count(*) from {dataset.name}").fetchall()[0][0]
+        return dg.MaterializeResult(metadata={"dagster/row_count": rows})
+
+    return _core
+
+
+core_tables = [core_asset(dataset) for dataset in DELIVERED]
+shelter_stays_core = core_tables[DELIVERED.index(SHELTER_STAYS)]

@@ -22,7 +22,9 @@ COUNT_SITUATIONS = ("street", "night_shelter", "shelter", "hotel_hostel", "famil
 AGE_GROUPS = ("18-24", "25-29", "30-39", "40-49", "50-59", "60+", "unknown")
 
 # Periods in file names: 2024, 2024-Q3 or 2024-07 (data contract, "shelter_stays/<shelter_id>_<period>").
-PERIOD_PATTERN = r"(\d{4}(?:-Q[1-4]|-(?:0[1-9]|1[0-2]))?)"
+# A resubmission may carry a suffix (S017_2024-Q3_v2.csv); it is the same delivery.
+PERIOD_PATTERN = r"(?P<period>\d{4}(?:-Q[1-4]|-(?:0[1-9]|1[0-2]))?)"
+SUFFIX = r"(?:_[\w-]+)?\.csv(?:\.gz)?$"
 DATE_FORMATS = ("%Y-%m-%d", "%d-%m-%Y", "%d.%m.%Y")
 
 
@@ -85,6 +87,17 @@ class Column:
 
 
 @dataclass(frozen=True)
+class RowRule:
+    """A rule on a typed row: `broken` is DuckDB SQL over the row's typed columns (`t.`), its
+    delivery (`f.period_start`, `f.period_end`, `f.provider`) and the reference tables."""
+
+    name: str
+    column: str
+    broken: str
+    message: str
+
+
+@dataclass(frozen=True)
 class Dataset:
     name: str
     file_pattern: str              # regex on the file name: groups (provider, period)
@@ -92,6 +105,7 @@ class Dataset:
     reference: bool = False
     description: str = ""
     example: str = ""              # a file name that follows the contract
+    rules: tuple[RowRule, ...] = ()
 
     @property
     def column_names(self) -> list[str]:
@@ -100,7 +114,7 @@ class Dataset:
 
 SHELTER_STAYS = Dataset(
     name="shelter_stays",
-    file_pattern=rf"^(S\w+?)_{PERIOD_PATTERN}\.csv(?:\.gz)?$",
+    file_pattern=rf"^(?P<provider>S\w+?)_{PERIOD_PATTERN}{SUFFIX}",
     description="one row per stay active in the period, as the shelter reports it",
     example="S017_2024-Q3.csv",
     columns=(
@@ -115,11 +129,36 @@ SHELTER_STAYS = Dataset(
         Column("birth_year", "int"),
         Column("sex", "code", codes=SEXES),
     ),
+    rules=(
+        RowRule("exit_before_entry", "exit_date", "t.exit_date < t.entry_date", "exit_date is before entry_date"),
+        RowRule("destination_without_exit", "exit_destination",
+                "t.exit_destination is not null and t.exit_date is null",
+                "exit_destination is given but exit_date is empty (give both or neither)"),
+        RowRule("exit_without_destination", "exit_destination",
+                "t.exit_date is not null and t.exit_destination is null",
+                "exit_date is given but exit_destination is empty (use unknown if it is not known)"),
+        RowRule("after_period_end", "entry_date", "t.entry_date > f.period_end",
+                "entry_date is after the end of the delivery's period"),
+        RowRule("after_period_end", "exit_date", "t.exit_date > f.period_end",
+                "exit_date is after the end of the delivery's period (report the stay as open)"),
+        RowRule("after_period_end", "action_plan_date", "t.action_plan_date > f.period_end",
+                "action_plan_date is after the end of the delivery's period"),
+        RowRule("birth_year_range", "birth_year",
+                "t.birth_year < 1900 or t.birth_year > year(t.entry_date) - 15",
+                "birth_year must be from 1900 to 15 years before the year of entry"),
+        RowRule("unknown_municipality", "municipality_code",
+                "t.municipality_code not in (select municipality_code from municipalities)",
+                "municipality_code is not one of the 98 municipalities in reference/municipalities.csv"),
+        RowRule("shelter_not_open", "entry_date",
+                "exists (select 1 from shelters s where s.shelter_id = f.provider and (t.entry_date < s.opened "
+                "or coalesce(t.exit_date, t.entry_date) > s.closed))",
+                "the stay falls outside the shelter's opened/closed dates in reference/shelters.csv"),
+    ),
 )
 
 INTERVENTIONS = Dataset(
     name="interventions",
-    file_pattern=rf"^(\d{{3,4}})_{PERIOD_PATTERN}\.csv(?:\.gz)?$",
+    file_pattern=rf"^(?P<provider>\d{{3,4}})_{PERIOD_PATTERN}{SUFFIX}",
     description="one row per Housing First or floating-support case active in the period",
     example="101_2024.csv",
     columns=(
@@ -132,11 +171,27 @@ INTERVENTIONS = Dataset(
         Column("housed_date", "date", required=False),
         Column("end_reason", "code", required=False, codes=END_REASONS),
     ),
+    rules=(
+        RowRule("municipality_mismatch", "municipality_code", "t.municipality_code <> try_cast(f.provider as integer)",
+                "municipality_code must equal the municipality in the file name"),
+        RowRule("unknown_municipality", "municipality_code",
+                "t.municipality_code not in (select municipality_code from municipalities)",
+                "municipality_code is not one of the 98 municipalities in reference/municipalities.csv"),
+        RowRule("end_before_start", "end_date", "t.end_date < t.start_date", "end_date is before start_date"),
+        RowRule("reason_without_end", "end_reason", "t.end_reason is not null and t.end_date is null",
+                "end_reason is given but end_date is empty (give both or neither)"),
+        RowRule("end_without_reason", "end_reason", "t.end_date is not null and t.end_reason is null",
+                "end_date is given but end_reason is empty (use other if it is not known)"),
+        RowRule("housed_too_early", "housed_date", "t.housed_date < t.start_date - 90",
+                "housed_date is more than 90 days before start_date"),
+        RowRule("after_period_end", "start_date", "t.start_date > f.period_end",
+                "start_date is after the end of the delivery's period"),
+    ),
 )
 
 HOMELESS_COUNT = Dataset(
     name="homeless_count",
-    file_pattern=r"^count_(\d{4})\.csv(?:\.gz)?$",
+    file_pattern=rf"^count_(?P<provider>)(?P<period>\d{{4}}){SUFFIX}",
     description="the national count in week 6, aggregated",
     example="count_2024.csv",
     columns=(
@@ -145,6 +200,12 @@ HOMELESS_COUNT = Dataset(
         Column("age_group", "code", codes=AGE_GROUPS),
         Column("sex", "code", codes=SEXES),
         Column("persons", "int"),
+    ),
+    rules=(
+        RowRule("unknown_municipality", "municipality_code",
+                "t.municipality_code not in (select municipality_code from municipalities)",
+                "municipality_code is not one of the 98 municipalities in reference/municipalities.csv"),
+        RowRule("negative_count", "persons", "t.persons < 0", "persons must be 0 or more"),
     ),
 )
 

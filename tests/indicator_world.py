@@ -66,11 +66,11 @@ class World:
         conn.execute("""create table shelters (shelter_id varchar, name varchar, municipality_code integer,
                         beds integer, target_group varchar, opened date, closed date)""")
         conn.executemany("insert into shelters values (?, ?, ?, ?, ?, date '2000-01-01', null)", SHELTERS)
-        conn.execute("""create table delivery_files (source_file varchar, dataset varchar, provider varchar,
-                        period varchar, period_start date, period_end date, refusal_reason varchar)""")
+        conn.execute("""create table deliveries (source_file varchar, dataset varchar, provider varchar,
+                        period varchar, period_start date, period_end date, status varchar)""")
         for year in range(self.data_start, self.cutoff.year + 1):
             end = min(date(year, 12, 31), self.cutoff)
-            conn.execute("insert into delivery_files values (?, 'shelter_stays', 'S1', ?, ?, ?, null)",
+            conn.execute("insert into deliveries values (?, 'shelter_stays', 'S1', ?, ?, ?, 'loaded')",
                          [f"shelter_stays/S1_{year}.csv", str(year), date(year, 1, 1), end])
         provenance = "'f.csv' as source_file, 2 as line, 'p' as period, date '2000-01-01' as period_start, " \
                      "date '2000-12-31' as period_end"

@@ -15,14 +15,15 @@ def test_definitions_load_with_every_asset_and_check(tmp_path):
     keys = {key.to_user_string() for key in graph.get_all_asset_keys()}
     assert keys >= {"delivery_files", "raw_shelter_stays", "raw_interventions", "raw_homeless_count",
                     "municipalities", "population", "shelters", "quarantine", "shelter_stays", "interventions",
-                    "homeless_count", "deliveries", "stays_current", "data_window", "periods", "areas",
+                    "homeless_count", "staging_shelter_stays", "staging_interventions", "staging_homeless_count",
+                    "deliveries", "stays_current", "data_window", "periods", "areas",
                     "indicators", "indicators_published", "indicators_csv", "report_pages"}
     checks = {key.name for key in graph.asset_check_keys}
     assert checks >= {"rows_accounted_for", "no_small_cells"}
     assert defs.resolve_job_def("hfmon_job") is not None
-    groups = {graph.get(dg.AssetKey(k)).group_name for k in ("delivery_files", "quarantine", "stays_current",
-                                                              "indicators", "report_pages")}
-    assert groups == {"ingest", "validate", "model", "indicators", "publish"}
+    groups = {graph.get(dg.AssetKey(k)).group_name for k in ("delivery_files", "quarantine", "shelter_stays",
+                                                              "stays_current", "indicators", "report_pages")}
+    assert groups == {"ingest", "validate", "core", "model", "indicators", "publish"}
 
 
 def test_every_asset_is_documented(tmp_path):

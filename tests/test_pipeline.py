@@ -9,7 +9,7 @@ import re
 import pandas as pd
 import pytest
 
-from assets.ingest import period_bounds
+from assets.delivery_files import period_bounds
 
 
 @pytest.fixture(scope="module")

@@ -1,0 +1,95 @@
+"""What a delivered file is, before any row is read: its delivery, its dialect, whether to load it.
+
+Python looks only at each file's name and first bytes (encoding, delimiter, header); DuckDB reads
+the rows. A delivery is (dataset, provider, period) from the file name; among its files the
+newest content is loaded, older contents are superseded and repeats of a content are unchanged.
+"""
+
+from __future__ import annotations
+
+import gzip
+import re
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from checks.contract import Dataset
+
+SNIFF_BYTES = 64 * 1024
+FILE_COLUMNS = ["source_file", "path", "dataset", "provider", "period", "period_start", "period_end",
+                "encoding", "delimiter", "header", "missing_columns", "extra_columns", "refusal_reason"]
+
+
+@dataclass
+class Dialect:
+    encoding: str               # utf-8 | latin-1 (Danish Excel exports: Windows-1252/Latin-1)
+    delimiter: str              # , or ;
+    header: list[str]           # column names as delivered, trimmed and lower-cased
+
+
+def period_bounds(period: str) -> tuple[date, date]:
+    """2024 → the year; 2024-Q3 → the quarter; 2024-07 → the month."""
+    year = int(period[:4])
+    if len(period) == 4:
+        return date(year, 1, 1), date(year, 12, 31)
+    if period[5] == "Q":
+        first_month, months = 3 * (int(period[6]) - 1) + 1, 3
+    else:
+        first_month, months = int(period[5:7]), 1
+    start = date(year, first_month, 1)
+    after = date(year + (first_month + months - 1) // 12, (first_month + months - 1) % 12 + 1, 1)
+    return start, date.fromordinal(after.toordinal() - 1)
+
+
+def sniff(path: Path) -> Dialect | str:
+    """The file's dialect from its first bytes, or why it cannot be read as a CSV delivery."""
+    try:
+        opener = gzip.open if path.name.endswith(".gz") else open
+        with opener(path, "rb") as handle:
+            head = handle.read(SNIFF_BYTES)
+    except (OSError, EOFError):
+        return "unreadable: the file cannot be opened (or is not valid gzip)"
+    if not head.strip():
+        return "not CSV: the file is empty (a delivery needs at least its header line)"
+    if b"\x00" in head:
+        return "not CSV: the file holds binary data (e.g. an Excel workbook); export it as CSV"
+    complete = head if len(head) < SNIFF_BYTES else head[: head.rfind(b"\n") + 1] or head
+    try:
+        text, encoding = complete.decode("utf-8-sig"), "utf-8"
+    except UnicodeDecodeError:
+        text, encoding = complete.decode("latin-1"), "latin-1"
+    first = text.splitlines()[0]
+    delimiter = ";" if first.count(";") > first.count(",") else ","
+    header = [name.strip().strip('"').strip().lower() for name in first.split(delimiter)]
+    if len(header) < 2:
+        return "not CSV: the header line has a single column (expected comma- or semicolon-separated names)"
+    return Dialect(encoding=encoding, delimiter=delimiter, header=header)
+
+
+def describe(path: Path, landing: Path, dataset: Dataset) -> dict:
+    """One row of delivery_files: the delivery a file belongs to, its dialect, or why it is refused."""
+    record = dict.fromkeys(FILE_COLUMNS)
+    record.update(source_file=path.relative_to(landing).as_posix(), path=str(path), dataset=dataset.name)
+    match = re.match(dataset.file_pattern, path.name)
+    if not match:
+        record["refusal_reason"] = (f"file name does not follow the contract for {dataset.name} "
+                                    f"(expected a name like {dataset.example})")
+        return record
+    provider, period = match.group("provider"), match.group("period")
+    if dataset.name == "interventions":
+        provider = str(int(provider))  # 0101 = 101
+    record.update(provider=provider, period=period)
+    record["period_start"], record["period_end"] = period_bounds(period)
+    dialect = sniff(path)
+    if isinstance(dialect, str):
+        record["refusal_reason"] = dialect
+        return record
+    required = [c.name for c in dataset.columns if c.required]
+    missing = [c for c in dataset.column_names if c not in dialect.header]
+    record.update(encoding=dialect.encoding, delimiter=dialect.delimiter, header=dialect.header,
+                  missing_columns=missing, extra_columns=[c for c in dialect.header if c not in dataset.column_names])
+    if missing_required := [c for c in missing if c in required]:
+        record["refusal_reason"] = f"missing required column(s): {', '.join(missing_required)}"
+    elif len(set(dialect.header)) < len(dialect.header):
+        record["refusal_reason"] = "the header names a column twice"
+    return record
