@@ -50,9 +50,9 @@ def sniff(path: Path) -> Dialect | str:
     except (OSError, EOFError):
         return "unreadable: the file cannot be opened (or is not valid gzip)"
     if not head.strip():
-        return "not CSV: the file is empty (a delivery needs at least its header line)"
+        return "not_csv: the file is empty (a delivery needs at least its header line)"
     if b"\x00" in head:
-        return "not CSV: the file holds binary data (e.g. an Excel workbook); export it as CSV"
+        return "not_csv: the file holds binary data (e.g. an Excel workbook); export it as CSV"
     complete = head if len(head) < SNIFF_BYTES else head[: head.rfind(b"\n") + 1] or head
     try:
         text, encoding = complete.decode("utf-8-sig"), "utf-8"
@@ -62,17 +62,23 @@ def sniff(path: Path) -> Dialect | str:
     delimiter = ";" if first.count(";") > first.count(",") else ","
     header = [name.strip().strip('"').strip().lower() for name in first.split(delimiter)]
     if len(header) < 2:
-        return "not CSV: the header line has a single column (expected comma- or semicolon-separated names)"
+        return "not_csv: the header line has a single column (expected comma- or semicolon-separated names)"
     return Dialect(encoding=encoding, delimiter=delimiter, header=header)
 
 
-def describe(path: Path, landing: Path, dataset: Dataset) -> dict:
+def refusal_rule(reason: str) -> tuple[str, str]:
+    """'not_csv: the file is empty' -> ('not_csv', 'the file is empty'): every refusal names its rule."""
+    rule, _, message = reason.partition(": ")
+    return rule, message
+
+
+def describe(path: Path, source_file: str, dataset: Dataset) -> dict:
     """One row of delivery_files: the delivery a file belongs to, its dialect, or why it is refused."""
     record = dict.fromkeys(FILE_COLUMNS)
-    record.update(source_file=path.relative_to(landing).as_posix(), path=str(path), dataset=dataset.name)
+    record.update(source_file=source_file, path=str(path.resolve()), dataset=dataset.name)
     match = re.match(dataset.file_pattern, path.name)
     if not match:
-        record["refusal_reason"] = (f"file name does not follow the contract for {dataset.name} "
+        record["refusal_reason"] = (f"file_name: the name does not follow the contract for {dataset.name} "
                                     f"(expected a name like {dataset.example})")
         return record
     provider, period = match.group("provider"), match.group("period")
@@ -89,7 +95,7 @@ def describe(path: Path, landing: Path, dataset: Dataset) -> dict:
     record.update(encoding=dialect.encoding, delimiter=dialect.delimiter, header=dialect.header,
                   missing_columns=missing, extra_columns=[c for c in dialect.header if c not in dataset.column_names])
     if missing_required := [c for c in missing if c in required]:
-        record["refusal_reason"] = f"missing required column(s): {', '.join(missing_required)}"
+        record["refusal_reason"] = f"missing_columns: the header lacks required column(s) {', '.join(missing_required)}"
     elif len(set(dialect.header)) < len(dialect.header):
-        record["refusal_reason"] = "the header names a column twice"
+        record["refusal_reason"] = "duplicate_column: the header names a column twice"
     return record

@@ -26,8 +26,39 @@ create or replace temp macro looks_like_cpr(v) as coalesce(list_bool_or(list_tra
     regexp_extract_all(v, '(?:^|[^0-9A-Za-z])([0-9]{6}-?[0-9]{4})(?:[^0-9A-Za-z]|$)', 1),
     c -> try_strptime(left(c, 6), '%d%m%y') is not null)), false)
 """
-CPR_REFUSAL = ("a value that looks like a CPR number is in line {line}, column {column}: the whole file is refused "
+CPR_REFUSAL = ("cpr_number: a value that looks like a CPR number is in line {line}, column {column}: the whole file is refused "
                "and nothing from it is kept. Replace CPR numbers by the person_key pseudonym and deliver again.")
+
+
+def load_reference(conn, dataset: Dataset, path) -> int:
+    """Reference table <dataset> from its file, typed; a dg.Failure names what is wrong."""
+    if not path.exists():
+        raise dg.Failure(description=f"Reference file missing: {path}. Every landing folder needs "
+                                     f"reference/{dataset.name}.csv (see the data contract).")
+    dialect = sniff(path)
+    if isinstance(dialect, str):
+        raise dg.Failure(description=f"{path}: {dialect}")
+    missing = [c.name for c in dataset.columns if c.required and c.name not in dialect.header]
+    if missing:
+        raise dg.Failure(description=f"{path}:1: reference file lacks column(s) {', '.join(missing)}.")
+    spec = "{" + ", ".join(f"{sql_text(c)}: 'VARCHAR'" for c in dialect.header) + "}"
+    typed = ", ".join((f"{c.parsed()} as {quote_identifier(c.name)}" if c.name in dialect.header
+                       else f"null as {quote_identifier(c.name)}") for c in dataset.columns)
+    problems = " union all ".join(
+        f"select line, {sql_text(c.name)} as column_name, {c.broken_rule()} as rule from source"
+        for c in dataset.columns if c.name in dialect.header)
+    conn.execute(f"""create or replace temp table source as
+        select *, ordinality + 1 as line from read_csv({sql_text(str(path))}, header = true,
+            auto_detect = false, delim = {sql_text(dialect.delimiter)}, encoding = '{dialect.encoding}',
+            quote = '"', escape = '"', columns = {spec}) with ordinality""")
+    bad = conn.execute(f"select line, column_name, rule from ({problems}) where rule is not null "
+                       "order by line limit 5").fetchall()
+    if bad:
+        listed = "; ".join(f"{path.name}:{line}:{col} {rule}" for line, col, rule in bad)
+        raise dg.Failure(description=f"Reference data is invalid: {listed}. Correct the file and run again.")
+    conn.execute(f"create or replace table {dataset.name} as select {typed} from source")
+    conn.execute("drop table source")
+    return conn.execute(f"select count(*) from {dataset.name}").fetchall()[0][0]
 
 
 def reference_asset(dataset: Dataset) -> dg.AssetsDefinition:
@@ -35,35 +66,8 @@ def reference_asset(dataset: Dataset) -> dg.AssetsDefinition:
               description=f"Reference table reference/{dataset.name}.csv, typed; the run stops if it is "
                           "missing or breaks the contract.")
     def _reference(duckdb: DuckDBResource, landing: LandingFolder) -> dg.MaterializeResult:
-        path = landing.root() / "reference" / f"{dataset.name}.csv"
-        if not path.exists():
-            raise dg.Failure(description=f"Reference file missing: {path}. Every landing folder needs "
-                                         f"reference/{dataset.name}.csv (see the data contract).")
-        dialect = sniff(path)
-        if isinstance(dialect, str):
-            raise dg.Failure(description=f"{path}: {dialect}")
-        missing = [c.name for c in dataset.columns if c.required and c.name not in dialect.header]
-        if missing:
-            raise dg.Failure(description=f"{path}:1: reference file lacks column(s) {', '.join(missing)}.")
-        spec = "{" + ", ".join(f"{sql_text(c)}: 'VARCHAR'" for c in dialect.header) + "}"
-        typed = ", ".join((f"{c.parsed()} as {quote_identifier(c.name)}" if c.name in dialect.header
-                           else f"null as {quote_identifier(c.name)}") for c in dataset.columns)
-        problems = " union all ".join(
-            f"select line, {sql_text(c.name)} as column_name, {c.broken_rule()} as rule from source"
-            for c in dataset.columns if c.name in dialect.header)
         with duckdb.get_connection() as conn:
-            conn.execute(f"""create or replace temp table source as
-                select *, ordinality + 1 as line from read_csv({sql_text(str(path))}, header = true,
-                    auto_detect = false, delim = {sql_text(dialect.delimiter)}, encoding = '{dialect.encoding}',
-                    quote = '"', escape = '"', columns = {spec}) with ordinality""")
-            bad = conn.execute(f"select line, column_name, rule from ({problems}) where rule is not null "
-                               "order by line limit 5").fetchall()
-            if bad:
-                listed = "; ".join(f"{path.name}:{line}:{col} {rule}" for line, col, rule in bad)
-                raise dg.Failure(description=f"Reference data is invalid: {listed}. Correct the file and run again.")
-            conn.execute(f"create or replace table {dataset.name} as select {typed} from source")
-            conn.execute("drop table source")
-            rows = conn.execute(f"select count(*) from {dataset.name}").fetchall()[0][0]
+            rows = load_reference(conn, dataset, landing.root() / "reference" / f"{dataset.name}.csv")
         return dg.MaterializeResult(metadata={"dagster/row_count": rows})
 
     return _reference
@@ -75,7 +79,7 @@ municipalities_table, _, shelters_table = reference_tables
 
 def list_delivery_files(conn, root) -> None:
     """Table `delivery_files` for the landing folder `root` (also used by `hfmon validate`)."""
-    records = [describe(path, root, dataset)
+    records = [describe(path, path.relative_to(root).as_posix(), dataset)
                for dataset in DELIVERED
                for path in sorted((root / dataset.name).glob("*"))
                if path.is_file() and not path.name.startswith(".")]
@@ -99,10 +103,11 @@ def register_files(conn, records: list[dict]) -> None:
                f.encoding, f.delimiter, f.header, f.missing_columns, f.extra_columns, h.sha256, h.bytes,
                coalesce(f.refusal_reason,
                    case when f.dataset = 'shelter_stays' and f.provider not in (select shelter_id from shelters)
-                        then 'unknown provider: shelter ' || f.provider || ' is not in reference/shelters.csv'
+                        and exists (select 1 from shelters)
+                        then 'unknown_provider: shelter ' || f.provider || ' is not in reference/shelters.csv'
                         when f.dataset = 'interventions'
                              and try_cast(f.provider as integer) not in (select municipality_code from municipalities)
-                        then 'unknown provider: municipality ' || f.provider || ' is not in reference/municipalities.csv'
+                        then 'unknown_provider: municipality ' || f.provider || ' is not in reference/municipalities.csv'
                    end) as refusal_reason
         from listed_files f left join ({hashes}) h using (path)
     """)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -76,6 +77,25 @@ def print_summary(settings: Settings, result) -> None:
               "did not run. Fix the problem above and run again.", file=sys.stderr)
 
 
+def validate(args: argparse.Namespace) -> int:
+    from pipelines.validate_files import validate_files
+
+    prepare_quiet_libraries()
+    problems = validate_files([Path(p) for p in args.files], args.dataset)
+    for problem in problems:
+        print(problem)
+    rejected = [p for p in problems if not p.warning]
+    files = len(args.files)
+    print(f"{files} file(s) checked: {len(rejected)} problem(s)"
+          + (f", {len(problems) - len(rejected)} warning(s)" if len(problems) > len(rejected) else "")
+          + ("" if rejected else "; ready to deliver"), file=sys.stderr)
+    return 1 if rejected else 0
+
+
+def prepare_quiet_libraries() -> None:
+    os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
+
+
 def generate(args: argparse.Namespace) -> int:
     from pipelines.synthetic import generate as make_landing_folder
 
@@ -102,6 +122,11 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--data", help="landing folder (default: $HFMON_DATA_DIR, else the repository's sample_data/)")
     p.add_argument("--home", help="output folder (default: $HFMON_HOME, else ./hfmon-home)")
     p.set_defaults(handler=run)
+    v = commands.add_parser("validate", help="check delivery files against the data contract (nothing is loaded)")
+    v.add_argument("files", nargs="+", metavar="FILE", help="delivery files (.csv or .csv.gz)")
+    v.add_argument("--dataset", choices=["shelter_stays", "interventions", "homeless_count"],
+                   help="the dataset (default: from the folder name or the file name)")
+    v.set_defaults(handler=validate)
     g = commands.add_parser("generate", help="write a synthetic landing folder in the data contract's format")
     g.add_argument("--out", required=True, help="folder to write (must be empty or new)")
     g.add_argument("--persons", type=int, default=7000, help="persons in shelter a year (default 7000, Denmark)")

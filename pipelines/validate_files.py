@@ -1,0 +1,94 @@
+"""`hfmon validate`: a provider's files against the data contract, through the pipeline's own code,
+in an in-memory DuckDB (nothing is loaded or kept). One line per problem: file:line:column rule message."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import dagster as dg
+import duckdb
+
+from assets.delivery_files import describe, refusal_rule
+from assets.ingest import load_raw, load_reference, register_files
+from assets.validate import find_problems
+from checks.contract import DELIVERED, MUNICIPALITIES, SHELTERS
+from pipelines.synthetic.geography import MUNICIPALITIES_CSV
+
+DATASETS = {d.name: d for d in DELIVERED}
+
+
+@dataclass(frozen=True)
+class Problem:
+    file: str
+    line: int
+    column: str
+    rule: str
+    message: str
+    warning: bool = False
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}:{self.column} {self.rule} {'(warning) ' if self.warning else ''}{self.message}"
+
+
+def infer_dataset(path: Path) -> str | None:
+    if path.parent.name in DATASETS:
+        return path.parent.name
+    matches = [name for name, d in DATASETS.items() if re.match(d.file_pattern, path.name)]
+    return matches[0] if len(matches) == 1 else None
+
+
+def load_references(conn, paths: list[Path]) -> None:
+    """The landing folder's reference tables when the files sit in one, else the 98 municipalities
+    (shelter checks then need reference/shelters.csv and are skipped)."""
+    folders = {p.resolve().parent.parent / "reference" for p in paths}
+    folder = next((f for f in folders if (f / "municipalities.csv").exists()), None)
+    load_reference(conn, MUNICIPALITIES, folder / "municipalities.csv" if folder else MUNICIPALITIES_CSV)
+    if folder and (folder / "shelters.csv").exists():
+        load_reference(conn, SHELTERS, folder / "shelters.csv")
+    else:
+        conn.execute("""create table shelters (shelter_id varchar, name varchar, municipality_code integer,
+                        beds integer, target_group varchar, opened date, closed date)""")
+
+
+def validate_files(paths: list[Path], dataset: str | None = None) -> list[Problem]:
+    problems, records = [], []
+    for path in paths:
+        name = dataset or infer_dataset(path)
+        if not path.is_file():
+            problems.append(Problem(str(path), 1, "-", "unreadable", "no such file"))
+        elif name not in DATASETS:
+            problems.append(Problem(str(path), 1, "-", "unknown_dataset",
+                                    "cannot tell the dataset from the path; give --dataset "
+                                    + "|".join(DATASETS)))
+        else:
+            records.append(describe(path, str(path), DATASETS[name]))
+    if not records:
+        return problems
+    with duckdb.connect() as conn:
+        try:
+            load_references(conn, [Path(r["path"]) for r in records])
+        except dg.Failure as failure:
+            return problems + [Problem("reference", 1, "-", "reference", failure.description)]
+        register_files(conn, records)
+        for d in DELIVERED:
+            load_raw(conn, d)
+        find_problems(conn)
+        refused = conn.execute(f"""
+            select source_file, reason from ({" union all ".join(f"select * from raw_{d.name}_refusals" for d in DELIVERED)})
+            union all select source_file, refusal_reason from delivery_files where status = 'refused'
+        """).fetchall()
+        for source_file, reason in refused:
+            rule, message = refusal_rule(reason)
+            at = re.search(r"line (\d+), column (\S+?):", message)
+            problems.append(Problem(source_file, int(at.group(1)) if at else 1, at.group(2) if at else "-",
+                                    rule, message))
+        problems += [Problem(*row) for row in conn.execute(
+            "select source_file, line, coalesce(column_name, '-'), rule, message from quarantine "
+            "order by source_file, line, column_name").fetchall()]
+        for source_file, extras in conn.execute("""select source_file, extra_columns from delivery_files
+                                                   where json_array_length(extra_columns) > 0""").fetchall():
+            problems.append(Problem(source_file, 1, "-", "extra_columns",
+                                    f"column(s) {extras} are not in the contract: kept, not used", warning=True))
+    return problems
