@@ -27,7 +27,8 @@ ui: install
 
 # Re-create sample_data/ (deterministic: the same seed gives the same files).
 sample-data: install
-	$(BIN)/hfmon generate --out sample_data --start 2021 --end 2026 --cutoff 2026-09-30 --seed 2026
+	rm -rf sample_data/reference sample_data/shelter_stays sample_data/interventions sample_data/homeless_count
+	$(BIN)/hfmon generate --out sample_data --start 2021 --end 2026 --cutoff 2026-09-30 --seed 2026 --faults
 
 lock: install
 	{ echo "# Exact versions the project is tested with. Regenerate: make lock"; \

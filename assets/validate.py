@@ -53,16 +53,22 @@ def problems_sql(dataset: Dataset) -> str:
 
 
 # Cross-row (data contract): "two stays of one person that overlap by more than one day" quarantine
-# the later-delivered stay: every row of it, so no older version of it takes its place.
+# the later-delivered stay: every row of it, so no older version of it takes its place. A stay whose
+# latest delivered row was itself quarantined is left out: its true dates are not known.
 OVERLAP_SQL = """
-    with clean as (
-        select t.*, f.period_start from typed_shelter_stays t join delivery_files f using (source_file)
-        anti join found_problems p on p.source_file = t.source_file and p.line = t.line
+    with delivered as (
+        select t.*, f.period_start, f.period_end from typed_shelter_stays t join delivery_files f using (source_file)
+    ), latest as (
+        select provider, stay_id, max(period_end) as latest_end, min(period_start) as first_delivered
+        from delivered group by all
+    ), clean as (
+        select d.* from delivered d
+        anti join found_problems p on p.source_file = d.source_file and p.line = d.line
     ), stays as (
-        select provider, stay_id, person_key, entry_date, coalesce(exit_date, date '9999-12-31') as ends,
-               min(period_start) over (partition by provider, stay_id) as first_delivered
-        from clean
-        qualify row_number() over (partition by provider, stay_id order by period_start desc, source_file desc, line desc) = 1
+        select c.provider, c.stay_id, c.person_key, c.entry_date, coalesce(c.exit_date, date '9999-12-31') as ends,
+               l.first_delivered
+        from clean c join latest l on l.provider = c.provider and l.stay_id = c.stay_id and l.latest_end = c.period_end
+        qualify row_number() over (partition by c.provider, c.stay_id order by c.source_file desc, c.line desc) = 1
     ), later as (
         select distinct on (b.provider, b.stay_id) b.provider, b.stay_id, a.provider as other_shelter,
                a.entry_date as other_entry

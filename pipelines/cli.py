@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from pathlib import Path
 
-from pipelines.settings import Settings, prepare_offline_environment
+from pipelines.settings import Settings, prepare_offline_environment, quiet_libraries
 
 
 class UserError(Exception):
@@ -51,22 +50,31 @@ def failure_reason(failure) -> str:
 
 def print_summary(settings: Settings, result) -> None:
     """Files, rows, refusals and checks, read back from the warehouse the run wrote."""
+    import dagster as dg
     import duckdb
 
-    failed_checks = [e for e in result.get_asset_check_evaluations() if not e.passed]
+    failed = [e for e in result.get_asset_check_evaluations() if not e.passed]
+    blocking = [e for e in failed if e.severity == dg.AssetCheckSeverity.ERROR]
+    warnings = [e for e in failed if e.severity != dg.AssetCheckSeverity.ERROR]
     failures = [e.step_failure_data for e in result.get_step_failure_events()]
     if settings.warehouse.exists():
         with duckdb.connect(str(settings.warehouse), read_only=True) as conn:
             tables = {row[0] for row in conn.execute("select table_name from information_schema.tables").fetchall()}
             if "deliveries" in tables:
-                files, read, valid, quarantined, refused = conn.execute("""
-                    select count(*), coalesce(sum(rows_read), 0), coalesce(sum(rows_valid), 0),
-                           coalesce(sum(rows_quarantined), 0), count(*) filter (where status = 'refused')
+                files, read, valid, quarantined, refused, superseded, extra = conn.execute("""
+                    select count(*) filter (where status <> 'superseded' or rows_read > 0),
+                           coalesce(sum(rows_read), 0), coalesce(sum(rows_valid), 0),
+                           coalesce(sum(rows_quarantined), 0), count(*) filter (where status = 'refused'),
+                           count(*) filter (where status = 'superseded'), count(*) filter (where has_extra_columns)
                     from deliveries""").fetchall()[0]
-                print(f"\nfiles read: {files:,}   refused: {refused:,}\n"
+                print(f"\nfiles read: {files:,}   refused: {refused:,}   superseded: {superseded:,}   "
+                      f"with extra columns (kept, not used): {extra:,}\n"
                       f"rows read: {read:,}   valid: {valid:,}   quarantined: {quarantined:,}")
-    print(f"checks failed: {len(failed_checks)}"
-          + "".join(f"\n  - {e.check_name} on {e.asset_key.to_user_string()}" for e in failed_checks))
+    print(f"checks failed: {len(blocking)}"
+          + "".join(f"\n  - {e.check_name} on {e.asset_key.to_user_string()}" for e in blocking))
+    if warnings:
+        print(f"warnings: {len(warnings)}"
+              + "".join(f"\n  - {e.check_name} on {e.asset_key.to_user_string()}" for e in warnings))
     for failure in failures:
         print(f"\nhfmon: a step failed: {failure_reason(failure)}", file=sys.stderr)
     if result.success:
@@ -80,7 +88,7 @@ def print_summary(settings: Settings, result) -> None:
 def validate(args: argparse.Namespace) -> int:
     from pipelines.validate_files import validate_files
 
-    prepare_quiet_libraries()
+    quiet_libraries()
     problems = validate_files([Path(p) for p in args.files], args.dataset)
     for problem in problems:
         print(problem)
@@ -92,21 +100,18 @@ def validate(args: argparse.Namespace) -> int:
     return 1 if rejected else 0
 
 
-def prepare_quiet_libraries() -> None:
-    os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
-
-
 def generate(args: argparse.Namespace) -> int:
     from pipelines.synthetic import generate as make_landing_folder
 
     out = Path(args.out)
-    if out.exists() and any(out.iterdir()):
-        raise UserError(f"{out} is not empty; give an empty or new folder to --out.")
+    existing = [name for name in ("reference", "shelter_stays", "interventions", "homeless_count") if (out / name).exists()]
+    if existing:
+        raise UserError(f"{out} already holds {', '.join(existing)}/; give an empty or new folder to --out.")
     print(f"hfmon generate: {args.persons:,} persons a year, {args.start}-{args.end}, seed {args.seed} ...",
           file=sys.stderr)
     try:
         summary = make_landing_folder(out, persons=args.persons, seed=args.seed, start=args.start, end=args.end,
-                                      cutoff=args.cutoff)
+                                      cutoff=args.cutoff, faults=args.faults)
     except ValueError as problem:
         raise UserError(str(problem)) from None
     print(f"wrote {out}: {summary.shelters} shelters, {summary.stay_rows:,} stay rows, "
@@ -135,6 +140,8 @@ def parser() -> argparse.ArgumentParser:
     g.add_argument("--end", type=int, default=2026, help="last year of deliveries (default 2026)")
     g.add_argument("--cutoff", help="last day of data, YYYY-MM-DD (rounded down to a quarter end; "
                                     "default: the end of --end)")
+    g.add_argument("--faults", action="store_true",
+                   help="add realistic faulty deliveries (an Excel export, bad rows, a resubmission, a .gz)")
     g.set_defaults(handler=generate)
     return top
 

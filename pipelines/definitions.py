@@ -6,21 +6,19 @@ materialise the same assets with the same settings.
 
 from __future__ import annotations
 
-import os
-
 import dagster as dg
 
 from assets import indicators, ingest, model, publish, validate
-from checks import accounting, disclosure, indicator_invariants
+from checks import accounting, disclosure, gx_checks, indicator_invariants
 from pipelines.jobs import everything_job
 from pipelines.progress import step_progress
 from pipelines.resources import build_resources
-from pipelines.settings import Settings
+from pipelines.settings import Settings, quiet_libraries
 
-os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
+quiet_libraries()
 
 ASSET_MODULES = [ingest, validate, model, indicators, publish]
-CHECK_MODULES = [accounting, disclosure, indicator_invariants]
+CHECK_MODULES = [accounting, disclosure, gx_checks, indicator_invariants]
 
 
 def build_definitions(settings: Settings | None = None) -> dg.Definitions:

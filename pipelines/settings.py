@@ -59,8 +59,13 @@ def prepare_offline_environment(settings: Settings) -> Path:
     if not config.exists() or config.read_text() != DAGSTER_YAML:
         config.write_text(DAGSTER_YAML)
     os.environ["DAGSTER_HOME"] = str(settings.dagster_home)
-    os.environ["GX_ANALYTICS_ENABLED"] = "False"
+    quiet_libraries()
     return settings.dagster_home
+
+
+def quiet_libraries() -> None:
+    """GX analytics off: GX 1.x makes no calls, but the switch costs nothing."""
+    os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
 
 
 if __name__ == "__main__":  # `python -m pipelines.settings dagster-home` (used by `make ui`)

@@ -37,9 +37,9 @@ def test_run_with_missing_reference_file_fails_clearly(tmp_path, small_landing):
 
 
 def test_generate_refuses_a_folder_with_files(tmp_path):
-    (tmp_path / "something.txt").write_text("x")
+    (tmp_path / "shelter_stays").mkdir()
     result = hfmon("generate", "--out", str(tmp_path), "--persons", "50")
-    assert result.returncode == 2 and "not empty" in result.stderr
+    assert result.returncode == 2 and "already holds shelter_stays/" in result.stderr
 
 
 def test_run_end_to_end_from_the_command_line(tmp_path):

@@ -15,7 +15,9 @@ import numpy as np
 import pandas as pd
 
 from pipelines.synthetic import careers, geography
-from pipelines.synthetic.deliveries import person_keys, write_interventions, write_shelter_stays
+from pipelines.synthetic.deliveries import (person_keys, quarter_bounds, quarter_index, write_interventions,
+                                             write_shelter_stays)
+from pipelines.synthetic.faults import add_faulty_deliveries
 
 DEFAULT_PERSONS = 7_000
 # Newcomers a year per person in shelter a year; calibrated so `persons` is met (tests: +-10%).
@@ -78,15 +80,25 @@ def write_reference(out: Path, municipalities: pd.DataFrame, shelters: pd.DataFr
 
 
 def size_beds(shelters: pd.DataFrame, stays: pd.DataFrame, data_start: int, cutoff: int) -> np.ndarray:
-    """Beds so that shelters run at about 85% on average over the data period."""
-    exit_ = np.where(stays["exit"] < 0, cutoff + 1, stays["exit"])
-    nights = np.clip(exit_, data_start, cutoff + 1) - np.clip(stays["entry"], data_start, cutoff + 1)
-    per_shelter = np.bincount(stays["shelter"], weights=nights, minlength=len(shelters))
-    return np.maximum(4, np.round(per_shelter / (cutoff + 1 - data_start) / TARGET_OCCUPANCY)).astype(int)
+    """Beds so that shelters run at about 85% on average and no quarter is over full."""
+    exit_ = np.where(stays["exit"] < 0, cutoff + 1, stays["exit"]).astype(np.int64)
+    entry = np.clip(stays["entry"].to_numpy(), data_start, cutoff + 1)
+    exit_ = np.clip(exit_, data_start, cutoff + 1)
+    first_q, last_q = quarter_index(entry), quarter_index(np.maximum(exit_ - 1, entry))
+    copies = np.where(exit_ > entry, last_q - first_q + 1, 0)
+    row = np.repeat(np.arange(len(stays)), copies)
+    quarter = np.repeat(first_q, copies) + (np.arange(len(row)) - np.repeat(np.cumsum(copies) - copies, copies))
+    q_start, q_end = quarter_bounds(quarter)
+    nights = np.minimum(exit_[row], q_end + 1) - np.maximum(entry[row], q_start)
+    per_quarter = pd.DataFrame({"shelter": stays["shelter"].to_numpy()[row], "quarter": quarter,
+                                "occupied": nights / (q_end - q_start + 1)}).groupby(["shelter", "quarter"])["occupied"].sum()
+    peak = per_quarter.groupby(level="shelter").max().reindex(range(len(shelters)), fill_value=0).to_numpy()
+    mean = per_quarter.groupby(level="shelter").mean().reindex(range(len(shelters)), fill_value=0).to_numpy()
+    return np.maximum(4, np.ceil(np.maximum(mean / TARGET_OCCUPANCY, peak))).astype(int)
 
 
 def generate(out: Path, persons: int = DEFAULT_PERSONS, seed: int = 2026, start: int = 2021, end: int = 2026,
-             cutoff: str | None = None) -> GenerationSummary:
+             cutoff: str | None = None, faults: bool = False) -> GenerationSummary:
     if persons < 1:
         raise ValueError("--persons must be at least 1")
     if end < start:
@@ -115,5 +127,7 @@ def generate(out: Path, persons: int = DEFAULT_PERSONS, seed: int = 2026, start:
     case_rows = write_interventions(out, simulated.cases, keys, municipalities["municipality_code"],
                                     start_day, cutoff_day)
     write_homeless_counts(out, rng, municipalities, weights, persons / DEFAULT_PERSONS, data_start, last_day)
+    if faults:
+        add_faulty_deliveries(out, rng)
     return GenerationSummary(out=out, shelters=len(shelters), stay_rows=stay_rows, case_rows=case_rows,
                              persons_simulated=len(simulated.persons), cutoff=str(last_day))
