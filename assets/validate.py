@@ -86,8 +86,9 @@ OVERLAP_SQL = """
 def find_problems(conn) -> None:
     """Table `quarantine` from the raw tables (the pipeline and `hfmon validate` both run this)."""
     for dataset in DELIVERED:
+        given = ", ".join(f"{c.raw} is not null as {c.name}_given" for c in dataset.columns)
         conn.execute(f"""create or replace temp table typed_{dataset.name} as
-                         select r.source_file, r.line, f.provider, {typed_columns(dataset)}
+                         select r.source_file, r.line, f.provider, {typed_columns(dataset)}, {given}
                          from raw_{dataset.name} r join delivery_files f using (source_file)""")
     union = " union all ".join(f"select *, {sql_text(d.name)} as dataset from ({problems_sql(d)})" for d in DELIVERED)
     conn.execute(f"create or replace temp table found_problems as {union}")

@@ -88,8 +88,9 @@ class Column:
 
 @dataclass(frozen=True)
 class RowRule:
-    """A rule on a typed row: `broken` is DuckDB SQL over the row's typed columns (`t.`), its
-    delivery (`f.period_start`, `f.period_end`, `f.provider`) and the reference tables."""
+    """A rule on a typed row: `broken` is DuckDB SQL over the row's typed columns (`t.<column>`,
+    NULL when empty or unparseable; `t.<column>_given` tells which), its delivery
+    (`f.period_start`, `f.period_end`, `f.provider`) and the reference tables."""
 
     name: str
     column: str
@@ -132,10 +133,10 @@ SHELTER_STAYS = Dataset(
     rules=(
         RowRule("exit_before_entry", "exit_date", "t.exit_date < t.entry_date", "exit_date is before entry_date"),
         RowRule("destination_without_exit", "exit_destination",
-                "t.exit_destination is not null and t.exit_date is null",
+                "t.exit_destination is not null and not t.exit_date_given",
                 "exit_destination is given but exit_date is empty (give both or neither)"),
         RowRule("exit_without_destination", "exit_destination",
-                "t.exit_date is not null and t.exit_destination is null",
+                "t.exit_date is not null and not t.exit_destination_given",
                 "exit_date is given but exit_destination is empty (use unknown if it is not known)"),
         RowRule("after_period_end", "entry_date", "t.entry_date > f.period_end",
                 "entry_date is after the end of the delivery's period"),
@@ -178,9 +179,9 @@ INTERVENTIONS = Dataset(
                 "t.municipality_code not in (select municipality_code from municipalities)",
                 "municipality_code is not one of the 98 municipalities in reference/municipalities.csv"),
         RowRule("end_before_start", "end_date", "t.end_date < t.start_date", "end_date is before start_date"),
-        RowRule("reason_without_end", "end_reason", "t.end_reason is not null and t.end_date is null",
+        RowRule("reason_without_end", "end_reason", "t.end_reason is not null and not t.end_date_given",
                 "end_reason is given but end_date is empty (give both or neither)"),
-        RowRule("end_without_reason", "end_reason", "t.end_date is not null and t.end_reason is null",
+        RowRule("end_without_reason", "end_reason", "t.end_date is not null and not t.end_reason_given",
                 "end_date is given but end_reason is empty (use other if it is not known)"),
         RowRule("housed_too_early", "housed_date", "t.housed_date < t.start_date - 90",
                 "housed_date is more than 90 days before start_date"),

@@ -89,13 +89,13 @@ def validate(args: argparse.Namespace) -> int:
     from pipelines.validate_files import validate_files
 
     quiet_libraries()
-    problems = validate_files([Path(p) for p in args.files], args.dataset)
-    for problem in problems:
+    report = validate_files([Path(p) for p in args.files], args.dataset)
+    for problem in report.problems:
         print(problem)
-    rejected = [p for p in problems if not p.warning]
-    files = len(args.files)
-    print(f"{files} file(s) checked: {len(rejected)} problem(s)"
-          + (f", {len(problems) - len(rejected)} warning(s)" if len(problems) > len(rejected) else "")
+    rejected, warnings = len(report.rejected), len(report.problems) - len(report.rejected)
+    read, valid, quarantined = (sum(a[i] for a in report.accounts.values()) for i in range(3))
+    print(f"{len(args.files)} file(s) checked: {read:,} rows read, {valid:,} valid, {quarantined:,} would be "
+          f"quarantined; {rejected} problem(s)" + (f", {warnings} warning(s)" if warnings else "")
           + ("" if rejected else "; ready to deliver"), file=sys.stderr)
     return 1 if rejected else 0
 

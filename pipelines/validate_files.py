@@ -52,7 +52,28 @@ def load_references(conn, paths: list[Path]) -> None:
                         beds integer, target_group varchar, opened date, closed date)""")
 
 
-def validate_files(paths: list[Path], dataset: str | None = None) -> list[Problem]:
+@dataclass
+class Report:
+    problems: list[Problem]
+    accounts: dict[str, tuple[int, int, int]]     # file -> (rows read, valid, quarantined)
+
+    @property
+    def rejected(self) -> list[Problem]:
+        return [p for p in self.problems if not p.warning]
+
+
+ACCOUNTS_SQL = " union all ".join(f"""
+    select d.source_file,
+           (select count(*) from raw_{d.name} r where r.source_file = d.source_file)
+           + (select count(distinct line) from raw_{d.name}_rejects j where j.source_file = d.source_file) as rows_read,
+           (select count(*) from raw_{d.name} r where r.source_file = d.source_file
+              and not exists (select 1 from quarantine q where q.source_file = r.source_file and q.line = r.line))
+               as rows_valid,
+           (select count(distinct line) from quarantine q where q.source_file = d.source_file) as rows_quarantined
+    from delivery_files d where d.dataset = '{d.name}'""" for d in DELIVERED)
+
+
+def validate_files(paths: list[Path], dataset: str | None = None) -> Report:
     problems, records = [], []
     for path in paths:
         name = dataset or infer_dataset(path)
@@ -65,12 +86,12 @@ def validate_files(paths: list[Path], dataset: str | None = None) -> list[Proble
         else:
             records.append(describe(path, str(path), DATASETS[name]))
     if not records:
-        return problems
+        return Report(problems, {})
     with duckdb.connect() as conn:
         try:
             load_references(conn, [Path(r["path"]) for r in records])
         except dg.Failure as failure:
-            return problems + [Problem("reference", 1, "-", "reference", failure.description)]
+            return Report(problems + [Problem("reference", 1, "-", "reference", failure.description)], {})
         register_files(conn, records)
         for d in DELIVERED:
             load_raw(conn, d)
@@ -91,4 +112,5 @@ def validate_files(paths: list[Path], dataset: str | None = None) -> list[Proble
                                                    where json_array_length(extra_columns) > 0""").fetchall():
             problems.append(Problem(source_file, 1, "-", "extra_columns",
                                     f"column(s) {extras} are not in the contract: kept, not used", warning=True))
-    return problems
+        accounts = {row[0]: tuple(row[1:]) for row in conn.execute(ACCOUNTS_SQL).fetchall()}
+    return Report(problems, accounts)

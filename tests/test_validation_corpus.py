@@ -1,0 +1,179 @@
+"""A corpus of malformed deliveries: each names the exact rule, line and column it must produce.
+
+Validation runs through `hfmon validate`'s code, which is the pipeline's own (same functions)."""
+
+from __future__ import annotations
+
+import gzip
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from checks.contract import DELIVERED
+from pipelines.synthetic.geography import MUNICIPALITIES_CSV
+from pipelines.validate_files import validate_files
+
+KEY = "ab" * 32
+STAYS = "stay_id,person_key,municipality_code,entry_date,exit_date,exit_destination,prior_situation,action_plan_date,birth_year,sex"
+STAY = f"S001-1,{KEY},101,2024-01-10,2024-01-20,own_housing,street,2024-01-12,1980,M"
+CASES = "case_id,person_key,municipality_code,method,start_date,end_date,housed_date,end_reason"
+CASE = f"101-1,{KEY},101,CTI,2024-01-05,2024-03-01,2024-01-20,completed"
+COUNT = "municipality_code,situation,age_group,sex,persons"
+
+
+def stay(**changes) -> str:
+    values = dict(zip(STAYS.split(","), STAY.split(",")))
+    values.update(changes)
+    return ",".join(values.values())
+
+
+def case(**changes) -> str:
+    values = dict(zip(CASES.split(","), CASE.split(",")))
+    values.update(changes)
+    return ",".join(values.values())
+
+
+# (name, dataset, file name, content, expected (line, column, rule) problems)
+CORPUS = [
+    ("slashes in a date", "shelter_stays", "S001_2024-Q1.csv", [STAYS, stay(entry_date="2024/01/10")],
+     {(2, "entry_date", "type_date")}),
+    ("impossible date", "shelter_stays", "S001_2024-Q1.csv", [STAYS, STAY, stay(stay_id="S001-2", exit_date="2024-02-30")],
+     {(3, "exit_date", "type_date")}),
+    ("short pseudonym", "shelter_stays", "S001_2024-Q1.csv", [STAYS, stay(person_key="abc123")],
+     {(2, "person_key", "person_key_format")}),
+    ("upper-case pseudonym", "shelter_stays", "S001_2024-Q1.csv", [STAYS, stay(person_key=KEY.upper())],
+     {(2, "person_key", "person_key_format")}),
+    ("municipality not a number", "shelter_stays", "S001_2024-Q1.csv", [STAYS, stay(municipality_code="Kbh")],
+     {(2, "municipality_code", "type_int")}),
+    ("unknown municipality", "shelter_stays", "S001_2024-Q1.csv", [STAYS, stay(municipality_code="999")],
+     {(2, "municipality_code", "unknown_municipality")}),
+    ("unknown destination", "shelter_stays", "S001_2024-Q1.csv", [STAYS, stay(exit_destination="hotel")],
+     {(2, "exit_destination", "code")}),
+    ("unknown prior situation", "shelter_stays", "S001_2024-Q1.csv", [STAYS, stay(prior_situation="jail")],
+     {(2, "prior_situation", "code")}),
+    ("unknown sex", "shelter_stays", "S001_2024-Q1.csv", [STAYS, stay(sex="K")], {(2, "sex", "code")}),
+    ("exit before entry", "shelter_stays", "S001_2024-Q1.csv", [STAYS, stay(exit_date="2024-01-09")],
+     {(2, "exit_date", "exit_before_entry")}),
+    ("destination without exit", "shelter_stays", "S001_2024-Q1.csv", [STAYS, stay(exit_date="")],
+     {(2, "exit_destination", "destination_without_exit")}),
+    ("exit without destination", "shelter_stays", "S001_2024-Q1.csv", [STAYS, stay(exit_destination="")],
+     {(2, "exit_destination", "exit_without_destination")}),
+    ("entry after the period", "shelter_stays", "S001_2024-Q1.csv",
+     [STAYS, stay(entry_date="2024-04-02", exit_date="", exit_destination="", action_plan_date="")],
+     {(2, "entry_date", "after_period_end")}),
+    ("exit after the period", "shelter_stays", "S001_2024-Q1.csv", [STAYS, stay(exit_date="2024-04-02")],
+     {(2, "exit_date", "after_period_end")}),
+    ("plan after the period", "shelter_stays", "S001_2024-Q1.csv", [STAYS, stay(action_plan_date="2024-04-01")],
+     {(2, "action_plan_date", "after_period_end")}),
+    ("a child", "shelter_stays", "S001_2024-Q1.csv", [STAYS, stay(birth_year="2015")],
+     {(2, "birth_year", "birth_year_range")}),
+    ("born before 1900", "shelter_stays", "S001_2024-Q1.csv", [STAYS, stay(birth_year="1850")],
+     {(2, "birth_year", "birth_year_range")}),
+    ("no stay id", "shelter_stays", "S001_2024-Q1.csv", [STAYS, stay(stay_id="")], {(2, "stay_id", "required")}),
+    ("no pseudonym", "shelter_stays", "S001_2024-Q1.csv", [STAYS, stay(person_key="")],
+     {(2, "person_key", "required")}),
+    ("a field too many", "shelter_stays", "S001_2024-Q1.csv", [STAYS, STAY + ",x"], {(2, "-", "csv_structure")}),
+    ("a broken line, then a bad date: lines still counted as an editor does", "shelter_stays", "S001_2024-Q1.csv",
+     [STAYS, STAY, "S001-2,only,three", stay(stay_id="S001-3", entry_date="10/01/2024")],
+     {(3, "-", "csv_structure"), (4, "entry_date", "type_date")}),
+    ("the same stay twice", "shelter_stays", "S001_2024-Q1.csv", [STAYS, STAY, STAY], {(3, "stay_id", "duplicate_stay_id")}),
+    ("shelter closed", "shelter_stays", "S009_2024-Q1.csv", [STAYS, stay(stay_id="S009-1")],
+     {(2, "entry_date", "shelter_not_open")}),
+    ("case in another municipality's file", "interventions", "147_2024.csv", [CASES, case()],
+     {(2, "municipality_code", "municipality_mismatch")}),
+    ("case ends before it starts", "interventions", "101_2024.csv", [CASES, case(end_date="2024-01-01")],
+     {(2, "end_date", "end_before_start")}),
+    ("end reason without end", "interventions", "101_2024.csv", [CASES, case(end_date="")],
+     {(2, "end_reason", "reason_without_end")}),
+    ("end without reason", "interventions", "101_2024.csv", [CASES, case(end_reason="")],
+     {(2, "end_reason", "end_without_reason")}),
+    ("housed long before the case", "interventions", "101_2024.csv", [CASES, case(housed_date="2023-09-01")],
+     {(2, "housed_date", "housed_too_early")}),
+    ("case starts after the period", "interventions", "101_2024-Q1.csv",
+     [CASES, case(start_date="2024-04-05", end_date="", housed_date="", end_reason="")],
+     {(2, "start_date", "after_period_end")}),
+    ("unknown method", "interventions", "101_2024.csv", [CASES, case(method="HF")], {(2, "method", "code")}),
+    ("case in an unknown municipality", "interventions", "101_2024.csv", [CASES, case(municipality_code="998")],
+     {(2, "municipality_code", "municipality_mismatch"), (2, "municipality_code", "unknown_municipality")}),
+    ("negative count", "homeless_count", "count_2024.csv", [COUNT, "101,street,18-24,M,-1"],
+     {(2, "persons", "negative_count")}),
+    ("count age group not in the list", "homeless_count", "count_2024.csv", [COUNT, "101,street,18-25,M,3"],
+     {(2, "age_group", "code")}),
+    ("count in an unknown municipality", "homeless_count", "count_2024.csv", [COUNT, "999,street,18-24,M,3"],
+     {(2, "municipality_code", "unknown_municipality")}),
+    # Files refused whole.
+    ("a required column missing", "shelter_stays", "S001_2024-Q1.csv",
+     [STAYS.replace("person_key,", ""), STAY.replace(f"{KEY},", "")], {(1, "-", "missing_columns")}),
+    ("an empty file", "shelter_stays", "S001_2024-Q1.csv", [], {(1, "-", "not_csv")}),
+    ("a file name outside the contract", "shelter_stays", "S001-2024Q1.csv", [STAYS, STAY], {(1, "-", "file_name")}),
+    ("a shelter not in the reference", "shelter_stays", "S999_2024-Q1.csv", [STAYS, stay(stay_id="S999-1")],
+     {(1, "-", "unknown_provider")}),
+    ("a CPR number as stay id", "shelter_stays", "S001_2024-Q1.csv", [STAYS, STAY, stay(stay_id="010190-1234")],
+     {(3, "stay_id", "cpr_number")}),
+    ("a CPR number without hyphen in an extra column", "shelter_stays", "S001_2024-Q1.csv",
+     [STAYS + ",note", STAY + ",ok", STAY.replace("S001-1", "S001-2") + ",cpr 3112851234 noted"],
+     {(3, "note", "cpr_number")}),
+]
+
+
+def landing(tmp_path: Path) -> Path:
+    (tmp_path / "reference").mkdir(parents=True)
+    shutil.copy(MUNICIPALITIES_CSV, tmp_path / "reference" / "municipalities.csv")
+    (tmp_path / "reference" / "shelters.csv").write_text(
+        "shelter_id,name,municipality_code,beds,target_group,opened,closed\n"
+        "S001,Herberg,101,20,adults,2000-01-01,\nS009,Lukket,751,10,adults,1990-01-01,2020-01-01\n")
+    return tmp_path
+
+
+def deliver(root: Path, dataset: str, name: str, lines: list[str], encoding="utf-8") -> Path:
+    path = root / dataset / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(("\n".join(lines) + "\n" if lines else "").encode(encoding))
+    return path
+
+
+@pytest.mark.parametrize("name, dataset, file_name, lines, expected", CORPUS, ids=[c[0] for c in CORPUS])
+def test_malformed_delivery(tmp_path, name, dataset, file_name, lines, expected):
+    path = deliver(landing(tmp_path), dataset, file_name, lines)
+    problems = validate_files([path]).problems
+    assert {(p.line, p.column, p.rule) for p in problems if not p.warning} == expected
+    for problem in problems:
+        assert problem.message and problem.file == str(path)
+        assert not re.search(r"\d{6}-?\d{4}", problem.message), "a CPR number is never echoed"
+
+
+def test_every_contract_rule_has_a_corpus_case():
+    tested = {rule for *_, expected in CORPUS for _, _, rule in expected}
+    rules = {r.name for d in DELIVERED for r in d.rules} | {"required", "type_int", "type_date", "code",
+                                                             "person_key_format", "csv_structure"}
+    assert rules - tested == set()
+
+
+def test_danish_excel_export_is_read(tmp_path):
+    root = landing(tmp_path)
+    header = ";".join(c.upper() for c in STAYS.split(",")) + ";Bemærkning"
+    row = f"S001-1;{KEY};0101;10-01-2024;20.01.2024;own_housing;street;12-01-2024;1980;M;Søren ringede"
+    path = root / "shelter_stays" / "S001_2024-Q1.csv"
+    path.parent.mkdir(parents=True)
+    path.write_bytes(f"{header}\r\n{row}\r\n".encode("latin-1"))
+    report = validate_files([path])
+    assert [(p.rule, p.warning) for p in report.problems] == [("extra_columns", True)]
+    assert report.accounts == {str(path): (1, 1, 0)}
+
+
+def test_utf8_bom_and_gzip_are_read(tmp_path):
+    root = landing(tmp_path)
+    bom = deliver(root, "shelter_stays", "S001_2024-Q1.csv", [STAYS, STAY], encoding="utf-8-sig")
+    zipped = root / "shelter_stays" / "S001_2024-Q2.csv.gz"
+    with gzip.open(zipped, "wt") as handle:
+        handle.write(f"{STAYS}\n{stay(entry_date='2024-04-10', exit_date='2024-04-20', action_plan_date='')}\n")
+    report = validate_files([bom, zipped])
+    assert report.problems == [] and report.accounts == {str(bom): (1, 1, 0), str(zipped): (1, 1, 0)}
+
+
+def test_a_cpr_like_run_inside_a_pseudonym_is_not_a_cpr_number(tmp_path):
+    key = "a0101901234b" + "c" * 52            # ten digits, a valid date, but inside the hex pseudonym
+    path = deliver(landing(tmp_path), "shelter_stays", "S001_2024-Q1.csv", [STAYS, stay(person_key=key)])
+    assert validate_files([path]).problems == []
