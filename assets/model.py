@@ -5,8 +5,9 @@
 - `data_window`: the cutoff (latest period end among the shelter deliveries) and the data start.
 - `periods`: every complete year, quarter and month between them.
 - `areas`: DK, the five regions and the 98 municipalities.
-- `episodes`, `stay_nights`, `refund_years`, `refund_cap_nights`, `cases_current`: see their SQL
-  in `assets/sql/model/`, each quoting the definition it implements.
+- `episodes`, `stay_nights`, `refund_years`, `refund_cap_nights`, `episode_starts`, `cases_current`,
+  `area_population`.
+Each table's SQL is in `assets/sql/model/<table>.sql`, quoting the definition it implements.
 """
 
 from __future__ import annotations
@@ -29,21 +30,18 @@ def row_count(conn, table: str) -> int:
     return conn.execute(f"select count(*) from {table}").fetchall()[0][0]
 
 
+def materialise(duckdb: DuckDBResource, table: str) -> dg.MaterializeResult:
+    """Run assets/sql/model/<table>.sql and report the table's row count."""
+    with duckdb.get_connection() as conn:
+        conn.execute((MODEL_SQL / f"{table}.sql").read_text())
+        rows = row_count(conn, table)
+    return dg.MaterializeResult(metadata={"dagster/row_count": rows})
+
+
 @dg.asset(group_name="model", kinds={"duckdb"}, deps=[shelter_stays_table])
 def stays_current(duckdb: DuckDBResource) -> dg.MaterializeResult:
     """Each stay once, as reported by the latest period that includes it (later files win ties)."""
-    with duckdb.get_connection() as conn:
-        conn.execute("""
-            create or replace table stays_current as
-            select provider as shelter_id, stay_id, person_key, municipality_code, entry_date, exit_date,
-                   exit_destination, prior_situation, action_plan_date, birth_year, sex,
-                   period as reported_in
-            from shelter_stays
-            qualify row_number() over (partition by provider, stay_id
-                                       order by period_end desc, period_start desc, source_file desc, line desc) = 1
-        """)
-        rows = row_count(conn, "stays_current")
-    return dg.MaterializeResult(metadata={"dagster/row_count": rows})
+    return materialise(duckdb, "stays_current")
 
 
 @dg.asset(group_name="model", kinds={"duckdb"}, deps=[shelter_stays_table])
@@ -65,58 +63,13 @@ def data_window(duckdb: DuckDBResource) -> dg.MaterializeResult:
 @dg.asset(group_name="model", kinds={"duckdb"}, deps=[data_window])
 def periods(duckdb: DuckDBResource) -> dg.MaterializeResult:
     """Complete years (2024), quarters (2024-Q3) and months (2024-07) from the data start to the cutoff."""
-    with duckdb.get_connection() as conn:
-        conn.execute("""
-            create or replace table periods as
-            with months as (
-                select cast(m as date) as month_start
-                from data_window, range(date_trunc('year', data_start), cutoff, interval 1 month) as t(m)
-            ), candidates as (
-                select distinct 'year' as period_type, strftime(month_start, '%Y') as period,
-                       date_trunc('year', month_start) as period_start,
-                       cast(date_trunc('year', month_start) + interval 1 year - interval 1 day as date) as period_end
-                from months
-                union all
-                select distinct 'quarter', strftime(month_start, '%Y') || '-Q' || quarter(month_start),
-                       date_trunc('quarter', month_start),
-                       cast(date_trunc('quarter', month_start) + interval 3 month - interval 1 day as date)
-                from months
-                union all
-                select 'month', strftime(month_start, '%Y-%m'), month_start,
-                       cast(month_start + interval 1 month - interval 1 day as date)
-                from months
-            )
-            select period_type, period, cast(period_start as date) as period_start, period_end
-            from candidates, data_window
-            where period_start >= data_start and period_end <= cutoff
-            order by period_start, period_end desc
-        """)
-        rows = row_count(conn, "periods")
-    return dg.MaterializeResult(metadata={"dagster/row_count": rows})
+    return materialise(duckdb, "periods")
 
 
 @dg.asset(group_name="model", kinds={"duckdb"}, deps=[municipalities_table])
 def areas(duckdb: DuckDBResource) -> dg.MaterializeResult:
     """Every area a figure is published for: level, area_code and the region it lies in."""
-    with duckdb.get_connection() as conn:
-        conn.execute("""
-            create or replace table areas as
-            select 'national' as level, 'DK' as area_code, null::integer as region_code, 'Danmark' as name
-            union all
-            select distinct 'region', region_code::varchar, region_code, null from municipalities
-            union all
-            select 'municipality', municipality_code::varchar, region_code, name from municipalities
-        """)
-        rows = row_count(conn, "areas")
-    return dg.MaterializeResult(metadata={"dagster/row_count": rows})
-
-
-def materialise(duckdb: DuckDBResource, table: str) -> dg.MaterializeResult:
-    """Run assets/sql/model/<table>.sql and report the table's row count."""
-    with duckdb.get_connection() as conn:
-        conn.execute((MODEL_SQL / f"{table}.sql").read_text())
-        rows = row_count(conn, table)
-    return dg.MaterializeResult(metadata={"dagster/row_count": rows})
+    return materialise(duckdb, "areas")
 
 
 @dg.asset(group_name="model", kinds={"duckdb"}, deps=[stays_current, data_window])
