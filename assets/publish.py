@@ -1,15 +1,16 @@
 """Publish: what leaves the warehouse, all of it read from `indicators_published`."""
 
-from __future__ import annotations
 
 import dagster as dg
+from dagster import AssetExecutionContext
 from dagster_duckdb import DuckDBResource
 
 from assets.indicators import indicators_published
 from assets.model import data_window
 from assets.validate import deliveries
 from pipelines.resources import PublishedFolder
-from reports.index_page import build_index
+from reports.overview import national_overview_png
+from reports.site import build_site
 
 
 @dg.asset(group_name="publish", kinds={"csv"}, deps=[indicators_published])
@@ -30,11 +31,18 @@ def indicators_csv(duckdb: DuckDBResource, published: PublishedFolder) -> dg.Mat
 
 
 @dg.asset(group_name="publish", kinds={"html"}, deps=[indicators_published, data_window, deliveries])
-def report_pages(duckdb: DuckDBResource, published: PublishedFolder) -> dg.MaterializeResult:
-    """The HTML reports (self-contained, Danish), built from published figures only."""
+def report_pages(context: AssetExecutionContext, duckdb: DuckDBResource,
+                 published: PublishedFolder) -> dg.MaterializeResult:
+    """The HTML reports in Danish (index, national, 5 regions, 98 municipalities, data quality), each
+    self-contained with a CSV of its figures; built from published figures only."""
+    def log(done: int, total: int, page: str) -> None:
+        if done % 20 == 0 or done == total:
+            context.log.info(f"{done}/{total} pages ({page})")
+
     with duckdb.get_connection() as conn:
-        cutoff = conn.execute("select cutoff from data_window").fetchall()[0][0]
-        used = conn.execute("select count(*) from deliveries where status = 'loaded'").fetchall()[0][0]
-        index = build_index(conn, published.root(), cutoff, used)
-    return dg.MaterializeResult(metadata={"pages": 1, "index": dg.MetadataValue.path(str(index)),
-                                          "bytes": index.stat().st_size})
+        pages = build_site(conn, published.root(), log)
+        overview = national_overview_png(conn)
+    return dg.MaterializeResult(metadata={
+        "pages": len(pages), "index": dg.MetadataValue.path(str(published.root() / "index.html")),
+        "largest_page_bytes": max(p.stat().st_size for p in pages),
+        "national_overview": dg.MetadataValue.md(overview)})

@@ -85,6 +85,32 @@ def print_summary(settings: Settings, result) -> None:
               "did not run. Fix the problem above and run again.", file=sys.stderr)
 
 
+def report(args: argparse.Namespace) -> int:
+    """Re-render every page from the warehouse, without recomputing anything."""
+    import duckdb
+
+    from reports.site import build_site
+
+    settings = Settings.resolve(None, args.home)
+    if not settings.warehouse.exists():
+        raise UserError(f"no warehouse at {settings.warehouse}; run `hfmon run` first (or give --home).")
+
+    def progress(done: int, total: int, page: str) -> None:
+        print(f"\r  {done:>3}/{total} pages  {page:<28}", end="" if done < total else "\n", file=sys.stderr,
+              flush=True)
+
+    try:
+        with duckdb.connect(str(settings.warehouse), read_only=True) as conn:
+            pages = build_site(conn, settings.published_dir, progress)
+    except duckdb.IOException:
+        raise UserError(f"{settings.warehouse} is in use by another process (a running pipeline?); "
+                        "try again when it has finished.") from None
+    except duckdb.CatalogException:
+        raise UserError(f"{settings.warehouse} has no published figures yet; run `hfmon run` first.") from None
+    print(f"{len(pages)} pages in {settings.published_dir}")
+    return 0
+
+
 def validate(args: argparse.Namespace) -> int:
     from pipelines.validate_files import validate_files
 
@@ -127,6 +153,9 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--data", help="landing folder (default: $HFMON_DATA_DIR, else the repository's sample_data/)")
     p.add_argument("--home", help="output folder (default: $HFMON_HOME, else ./hfmon-home)")
     p.set_defaults(handler=run)
+    r = commands.add_parser("report", help="re-render the reports from the warehouse without recomputing")
+    r.add_argument("--home", help="output folder (default: $HFMON_HOME, else ./hfmon-home)")
+    r.set_defaults(handler=report)
     v = commands.add_parser("validate", help="check delivery files against the data contract (nothing is loaded)")
     v.add_argument("files", nargs="+", metavar="FILE", help="delivery files (.csv or .csv.gz)")
     v.add_argument("--dataset", choices=["shelter_stays", "interventions", "homeless_count"],

@@ -36,3 +36,44 @@ REGION_NAMES = {1081: "Region Nordjylland", 1082: "Region Midtjylland", 1083: "R
                 1084: "Region Hovedstaden", 1085: "Region Sjælland"}
 # Okabe-Ito: distinguishable with every common colour-vision deficiency.
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
+
+STATUS_TEXT = {"insufficient_follow_up": "for tidligt", "insufficient_history": "for kort historik",
+               "no_data": "–"}
+SECONDARY = "×"            # hidden so a small number cannot be found by subtraction
+
+# Plain-language names for the contract's codes.
+CODE_LABELS = {
+    "own_housing": "Egen bolig", "supported_housing": "Botilbud (§§ 107–108)",
+    "transitional_housing": "Udslusningsbolig", "family_friends": "Familie og venner",
+    "other_shelter": "Andet herberg", "hospital_treatment": "Hospital og behandling", "prison": "Fængsel",
+    "street": "Gaden / natvarmestue", "deceased": "Død", "unknown": "Uoplyst", "other": "Andet",
+    "CTI": "CTI", "ICM": "ICM", "ACT": "ACT",
+    "night_shelter": "Natvarmestue", "shelter": "Herberg / forsorgshjem", "hotel_hostel": "Hotel / vandrerhjem",
+    "awaiting_discharge": "Venter på løsladelse/udskrivning",
+    "inflow_new": "Nye", "inflow_returning": "Vender tilbage", "outflow_housing": "Ud til bolig",
+    "outflow_other": "Ud til andet", "active_end": "På herberg ved månedens udgang",
+}
+
+
+def label(code: str) -> str:
+    return CODE_LABELS.get(code, code)
+
+
+def period_label(period: str) -> str:
+    """2024 → '2024'; 2024-Q3 → '3. kvt. 2024'; 2024-07 → 'juli 2024'."""
+    if len(period) == 7 and period[5] == "Q":
+        return f"{period[6]}. kvt. {period[:4]}"
+    if len(period) == 7:
+        return f"{MONTHS[int(period[5:]) - 1]} {period[:4]}"
+    return period
+
+
+def figure_text(value, suppression: str, status: str, share: bool = False, decimals: int = 0) -> str:
+    """A published figure as a reader sees it: '1.234', '45,3 %', '<5', '×' or 'for tidligt'."""
+    if status != "ok":
+        return STATUS_TEXT.get(status, "–")
+    if suppression == "primary":
+        return SUPPRESSED
+    if suppression == "secondary" or value is None:
+        return SECONDARY
+    return f"{number(value * 100, 1)} %" if share else number(value, decimals)

@@ -27,9 +27,10 @@ class Section:
     heading: str
     explanation: str          # one plain-language sentence: what it means and why it matters
     definition: str           # the exact definition from the spec
-    table: pd.DataFrame       # the chart's figures, already formatted for reading
+    table: pd.DataFrame | None  # the chart's figures, already formatted for reading
     chart: alt.TopLevelMixin | None = None
     chart_description: str = ""
+    html: str = ""             # extra markup (already escaped), e.g. a list of links
 
 
 @cache
@@ -39,11 +40,26 @@ def vega_bundle() -> str:
     return vl_convert.javascript_bundle(vl_version=".".join(version.split(".")[:2]))
 
 
-def render(path: Path, title: str, lead: str, sections: list[Section], footer: str) -> Path:
-    charts = {f"chart-{s.id}": s.chart.to_dict() for s in sections if s.chart is not None}
+NOTHING_TO_DRAW = ('<p class="note">Ingen figur: alle tal her er skjulte (færre end 5 personer) '
+                   'eller endnu ikke målbare. Tabellen viser hvorfor.</p>')
+
+
+def without_empty_charts(section: Section) -> Section:
+    """A chart whose figures are all hidden would be an empty frame: show the table instead."""
+    data = getattr(section.chart, "data", None)
+    if isinstance(data, pd.DataFrame) and "value" in data and data["value"].notna().sum() == 0:
+        section.chart, section.html = None, section.html + NOTHING_TO_DRAW
+    return section
+
+
+def render(path: Path, title: str, lead: str, sections: list[Section], footer: str, root: str = "",
+           download: str | None = None) -> Path:
+    sections = [without_empty_charts(s) for s in sections]
+    charts = {f"chart-{s.id}": s.chart.to_dict(validate=False) for s in sections if s.chart is not None}
     html = TEMPLATES.get_template("page.html").render(
-        title=title, lead=lead, footer=footer,
-        sections=[{**s.__dict__, "table": Markup(s.table.to_html(index=False, border=0, escape=True))}
+        title=title, lead=lead, footer=footer, root=root, download=download,
+        sections=[{**s.__dict__, "html": Markup(s.html),
+                   "table": Markup(s.table.to_html(index=False, border=0, escape=True)) if s.table is not None else ""}
                   for s in sections],
         vega_bundle=Markup(vega_bundle()),
         embed_options=Markup(json.dumps(EMBED_OPTIONS, ensure_ascii=False)),

@@ -1,0 +1,116 @@
+"""One area's page (Denmark, a region or a municipality), built from published figures only."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from reports import charts, danish, texts
+from reports.published import Area, Published
+from reports.page import Section
+
+HEADLINE = ["persons_in_shelter", "persons_in_shelter_per_10k", "new_episodes", "bed_nights", "median_episode_days",
+            "exits_to_housing_share", "nights_beyond_refund_cap", "persons_beyond_refund_cap",
+            "action_plan_within_30_days_share", "hf_persons"]
+
+
+def year_table(published: Published, area: Area, indicators: list[str]) -> pd.DataFrame:
+    """Indicators as rows, years as columns, figures as a reader sees them."""
+    rows = []
+    for indicator in indicators:
+        series = published.series(area, indicator)
+        rows.append({"": texts.title(indicator), **dict(zip(series["period"], series["text"]))})
+    return pd.DataFrame(rows).fillna("–")
+
+
+def change_text(indicator: str, before: float | None, after: float | None) -> str:
+    if before is None or after is None or pd.isna(before) or pd.isna(after):
+        return "–"
+    if indicator in texts.SHARES:
+        return f"{'+' if after >= before else '−'}{danish.number(abs(after - before) * 100, 1)} procentpoint"
+    sign = "+" if after >= before else "−"
+    relative = f" ({sign}{danish.number(abs(after / before - 1) * 100, 1)} %)" if before else ""
+    return f"{sign}{danish.number(abs(after - before), 1 if indicator.endswith('_10k') else 0)}{relative}"
+
+
+def headline(published: Published, area: Area) -> Section:
+    year = published.latest_year
+    previous = str(int(year) - 1)
+    rows = []
+    for indicator in HEADLINE:
+        series = published.series(area, indicator).set_index("period")
+        get = lambda p, col: series[col].get(p) if p in series.index else None   # noqa: E731
+        rows.append({"": texts.title(indicator), previous: get(previous, "text") or "–", year: get(year, "text") or "–",
+                     "Ændring": change_text(indicator, get(previous, "value"), get(year, "value"))})
+    return Section(id="noegletal", heading=f"Nøgletal {year}", table=pd.DataFrame(rows),
+                   explanation=f"De vigtigste tal for {area.name} i {year}, sammenlignet med året før.",
+                   definition="Se definitionen under hvert afsnit nedenfor.")
+
+
+def comparison(published: Published, area: Area) -> Section:
+    indicator = "persons_in_shelter_per_10k"
+    compared = [area] + ([published.area("region", area.region)] if area.region else []) + \
+        ([published.area("national", "DK")] if area.level != "national" else [])
+    frames = [published.series(a, indicator, periods="quarter").assign(series=a.name) for a in compared]
+    data = pd.concat(frames, ignore_index=True)
+    table = data.pivot(index="period_label", columns="series", values="text").reindex(
+        frames[0]["period_label"]).reset_index().rename(columns={"period_label": "Kvartal"})
+    return Section(id="udvikling", heading="Udvikling pr. kvartal", explanation=texts.explanation(indicator),
+                   definition=texts.definitions()[indicator], table=table,
+                   chart=charts.trend(data[["period_label", "order", "series", "value"]],
+                                      "Personer på herberg pr. 10.000 indbyggere, pr. kvartal",
+                                      f"Linjediagram: {area.name} sammenlignet med region og hele landet", "Pr. 10.000"),
+                   chart_description="Personer på herberg pr. 10.000 indbyggere pr. kvartal")
+
+
+def breakdown_bars(published: Published, area: Area, indicator: str, key: str, period: str, section_id: str,
+                   heading: str) -> Section:
+    rows = published.series(area, indicator, breakdown=None)
+    rows = rows[(rows["period"] == period) & rows["breakdown"].str.startswith(f"{key}=")]
+    rows = rows.assign(category=rows["breakdown"].str.split("=").str[1].map(danish.label))
+    table = rows[["category", "text"]].rename(columns={"category": "", "text": danish.period_label(period)})
+    return Section(id=section_id, heading=heading, explanation=texts.explanation(indicator),
+                   definition=texts.definitions()[indicator], table=table,
+                   chart=charts.bars(rows[["category", "value"]], f"{texts.title(indicator)} {period}",
+                                     f"Søjlediagram: {texts.title(indicator)} i {area.name} {period}", "Antal"),
+                   chart_description=f"{texts.title(indicator)} fordelt, {period}")
+
+
+def yearly_groups(published: Published, area: Area, indicators: list[str], section_id: str, heading: str,
+                  share: bool, lead: str) -> Section:
+    frames = [published.series(area, i).assign(group=texts.title(i)) for i in indicators]
+    data = pd.concat(frames, ignore_index=True)
+    return Section(id=section_id, heading=heading, explanation=texts.explanation(lead),
+                   definition=" · ".join(f"{i}: {texts.definitions()[i]}" for i in indicators),
+                   table=year_table(published, area, indicators),
+                   chart=charts.grouped_bars(data[["period_label", "order", "group", "value"]], heading,
+                                             f"Søjlediagram pr. år: {heading.lower()} i {area.name}",
+                                             "Andel" if share else "Antal", share=share),
+                   chart_description=f"{heading} pr. år")
+
+
+def area_sections(published: Published, area: Area) -> list[Section]:
+    year = published.latest_year
+    sections = [headline(published, area), comparison(published, area),
+                yearly_groups(published, area, ["nights_beyond_refund_cap"], "refusion",
+                              "Nætter ud over refusionsgrænsen", False, "nights_beyond_refund_cap"),
+                yearly_groups(published, area, ["episodes_over_90_days_share", "exits_to_housing_share"], "varighed",
+                              "Lange forløb og udflytning til bolig", True, "exits_to_housing_share"),
+                breakdown_bars(published, area, "exits", "destination", year, "udflytning", "Hvor flytter de hen?"),
+                yearly_groups(published, area, ["returns_within_6m_share", "returns_within_12m_share",
+                                                "returns_within_24m_share"], "tilbage",
+                              "Tilbage på herberg efter bolig", True, "returns_within_12m_share"),
+                yearly_groups(published, area, ["hf_coverage_of_housing_exits", "hf_housing_retention_12m"],
+                              "housing-first", "Housing First: rækkevidde og fastholdelse", True,
+                              "hf_housing_retention_12m"),
+                breakdown_bars(published, area, "new_episodes", "prior_situation", year, "tilgang",
+                               "Hvor kommer de fra? (tværsektoriel tilgang)")]
+    if area.level == "municipality":
+        sections.append(yearly_groups(published, area, ["out_of_area_bed_nights_share"], "udenbys",
+                                      "Herberg i andre kommuner", True, "out_of_area_bed_nights_share"))
+    count_years = sorted(p for p in published.series(area, "homeless_count")["period"])
+    if count_years:
+        sections.append(breakdown_bars(published, area, "homeless_count", "situation", count_years[-1], "taelling",
+                                       f"Hjemløsetællingen {count_years[-1]}"))
+    for section in sections[2:]:
+        section.table = section.table.fillna("–")
+    return sections

@@ -1,0 +1,26 @@
+"""The national overview charts as PNG images for the Dagster UI (analysts see them as asset metadata)."""
+
+from __future__ import annotations
+
+import base64
+
+import vl_convert
+
+from reports import charts, texts
+from reports.published import Published
+
+
+def national_overview_png(conn) -> str:
+    """Markdown with the national yearly charts embedded as PNG (published figures only)."""
+    published = Published(conn)
+    nation = published.area("national", "DK")
+    parts = []
+    for indicator in ("persons_in_shelter", "exits_to_housing_share", "nights_beyond_refund_cap"):
+        series = published.series(nation, indicator).assign(group="Hele landet")
+        chart = charts.grouped_bars(series[["period_label", "order", "group", "value"]], texts.title(indicator),
+                                    texts.title(indicator), "Andel" if indicator in texts.SHARES else "Antal",
+                                    share=indicator in texts.SHARES).properties(width=420)
+        png = vl_convert.vegalite_to_png(chart.to_dict(validate=False), scale=1)
+        parts.append(f"**{texts.title(indicator)}**\n\n![{indicator}](data:image/png;base64,"
+                     f"{base64.b64encode(png).decode()})")
+    return "\n\n".join(parts)

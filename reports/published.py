@@ -1,0 +1,70 @@
+"""The published figures, read once from `indicators_published`, and the views pages need of them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from reports import danish, texts
+
+
+@dataclass(frozen=True)
+class Area:
+    level: str           # national | region | municipality
+    code: str            # DK, 1084, 101
+    name: str
+    region: str | None = None
+
+    @property
+    def page(self) -> str:
+        return {"national": "national.html", "region": f"region/{self.code}.html",
+                "municipality": f"municipality/{self.code}.html"}[self.level]
+
+
+class Published:
+    def __init__(self, conn):
+        frame = conn.execute("""select indicator, level, area_code, period, breakdown, value, status, suppression
+                                from indicators_published order by indicator, level, area_code, period""").df()
+        frame["value"] = frame["value"].astype("float64")
+        # Formatted once for the whole table; pages then only look figures up.
+        frame["kind"] = frame["period"].str.len().map({4: "year", 7: "month"}).where(
+            ~frame["period"].str.contains("Q"), "quarter")
+        frame["shown"] = frame["value"].where((frame["status"] == "ok") & (frame["suppression"] == ""))
+        labels = {p: danish.period_label(p) for p in frame["period"].unique()}
+        frame["period_label"] = frame["period"].map(labels)
+        shares = frame["indicator"].isin(texts.SHARES)
+        decimals = (frame["indicator"].str.endswith("_per_10k") | frame["indicator"].str.startswith("median")).astype(int)
+        frame["text"] = [danish.figure_text(v, s, st, share, d) for v, s, st, share, d in
+                         zip(frame["value"], frame["suppression"], frame["status"], shares, decimals)]
+        self.frame = frame
+        self.by_area = dict(tuple(frame.groupby(["level", "area_code"])))
+        self.by_indicator = dict(tuple(frame.groupby(["level", "area_code", "indicator"])))
+        self.years = sorted(frame.loc[(frame["indicator"] == "persons_in_shelter") & (frame["kind"] == "year"),
+                                      "period"].unique())
+        self.latest_year = self.years[-1] if self.years else None
+        self.areas = self._areas(conn)
+
+    def _areas(self, conn) -> list[Area]:
+        rows = conn.execute("""select a.level, a.area_code, coalesce(a.name, ''), a.region_code
+                               from areas a order by a.level <> 'national', a.level <> 'region', a.area_code""").fetchall()
+        return [Area(level, code, "Hele landet" if level == "national" else
+                     danish.REGION_NAMES.get(int(code), code) if level == "region" else name,
+                     str(region) if region is not None and level == "municipality" else None)
+                for level, code, name, region in rows]
+
+    def area(self, level: str, code: str) -> Area:
+        return next(a for a in self.areas if a.level == level and a.code == code)
+
+    def rows(self, area: Area) -> pd.DataFrame:
+        return self.by_area.get((area.level, area.code), self.frame.iloc[0:0])
+
+    def series(self, area: Area, indicator: str, periods: str = "year", breakdown: str | None = "") -> pd.DataFrame:
+        """One indicator for an area: period, label, order, value (NaN when not shown), text."""
+        rows = self.by_indicator.get((area.level, area.code, indicator), self.frame.iloc[0:0])
+        rows = rows[rows["kind"] == periods]
+        if breakdown is not None:
+            rows = rows[rows["breakdown"] == breakdown]
+        return pd.DataFrame({"period": rows["period"].to_numpy(), "period_label": rows["period_label"].to_numpy(),
+                             "order": range(len(rows)), "breakdown": rows["breakdown"].to_numpy(),
+                             "value": rows["shown"].to_numpy(), "text": rows["text"].to_numpy()})

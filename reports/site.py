@@ -1,0 +1,51 @@
+"""Every page: index, national, 5 regions, 98 municipalities and data quality, each with a CSV of
+its own published figures. Reads only the warehouse (`hfmon report` re-renders without recomputing)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Callable
+
+from reports import danish
+from reports.area_page import area_sections
+from reports.index_page import index_sections
+from reports.page import render
+from reports.published import Published
+from reports.quality_page import quality_sections
+
+CSV_COLUMNS = ["indicator", "level", "area_code", "period", "breakdown", "value", "numerator", "denominator",
+               "status", "suppression"]
+
+
+def footer(cutoff, deliveries: int) -> str:
+    return (f"Data til og med {danish.long_date(cutoff)}, fra {danish.number(deliveries)} leverancer. "
+            "Alle tal er diskretionerede: tal fra 1 til 4 vises som «<5».")
+
+
+def build_site(conn, out: Path, progress: Callable[[int, int, str], None] = lambda done, total, page: None) -> list[Path]:
+    published = Published(conn)
+    cutoff = conn.execute("select cutoff from data_window").fetchall()[0][0]
+    used = conn.execute("select count(*) from deliveries where status = 'loaded'").fetchall()[0][0]
+    foot = footer(cutoff, used)
+    areas = published.areas
+    total, pages = len(areas) + 2, []
+    pages.append(render(out / "index.html", "Hjemløshed og Housing First i Danmark",
+                        "Overblik over herberger og forsorgshjem (§ 110) og Housing First i hele landet.",
+                        index_sections(published), foot))
+    progress(1, total, "index.html")
+    for area in areas:
+        root = "" if area.level == "national" else "../"
+        csv_path = (out / area.page).with_suffix(".csv")
+        csv_path.parent.mkdir(parents=True, exist_ok=True)
+        conn.execute(f"""copy (select {', '.join(CSV_COLUMNS)} from indicators_published
+                              where level = ? and area_code = ? order by indicator, period, breakdown)
+                         to '{csv_path}' (header)""", [area.level, area.code])
+        pages.append(render(out / area.page, area.name,
+                            f"Herbergsbrug, udflytning og Housing First for {area.name}"
+                            f" (seneste hele år: {published.latest_year}).",
+                            area_sections(published, area), foot, root=root, download=csv_path.name))
+        progress(len(pages), total, area.page)
+    pages.append(render(out / "data-quality.html", "Datakvalitet", "Leverancer, afviste filer og karantæne.",
+                        quality_sections(conn), foot))
+    progress(len(pages), total, "data-quality.html")
+    return pages
