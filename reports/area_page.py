@@ -76,12 +76,13 @@ def breakdown_bars(published: Published, area: Area, indicator: str, key: str, p
 
 
 def yearly_groups(published: Published, area: Area, indicators: list[str], section_id: str, heading: str,
-                  share: bool, lead: str) -> Section:
+                  share: bool, lead: str, also_in_table: tuple[str, ...] = ()) -> Section:
     frames = [published.series(area, i).assign(group=texts.title(i)) for i in indicators]
     data = pd.concat(frames, ignore_index=True)
+    tabled = indicators + list(also_in_table)
     return Section(id=section_id, heading=heading, explanation=texts.explanation(lead),
-                   definition=" · ".join(f"{i}: {texts.definitions()[i]}" for i in indicators),
-                   table=year_table(published, area, indicators),
+                   definition=" · ".join(f"{i}: {texts.definitions()[i]}" for i in tabled),
+                   table=year_table(published, area, tabled),
                    chart=charts.grouped_bars(data[["period_label", "order", "group", "value"]], heading,
                                              f"Søjlediagram pr. år: {heading.lower()} i {area.name}",
                                              "Andel" if share else "Antal", share=share),
@@ -92,7 +93,9 @@ def area_sections(published: Published, area: Area) -> list[Section]:
     year = published.latest_year
     sections = [headline(published, area), comparison(published, area),
                 yearly_groups(published, area, ["nights_beyond_refund_cap"], "refusion",
-                              "Nætter ud over refusionsgrænsen", False, "nights_beyond_refund_cap"),
+                              "Nætter ud over refusionsgrænsen", False, "nights_beyond_refund_cap",
+                              also_in_table=("persons_beyond_refund_cap", "nights_beyond_refund_cap_share",
+                                             "median_episode_days", "ongoing_over_90_days")),
                 yearly_groups(published, area, ["episodes_over_90_days_share", "exits_to_housing_share"], "varighed",
                               "Lange forløb og udflytning til bolig", True, "exits_to_housing_share"),
                 breakdown_bars(published, area, "exits", "destination", year, "udflytning", "Hvor flytter de hen?"),

@@ -62,6 +62,16 @@ def test_suppressed_figures_show_as_less_than_five(small_run, browser):
     page.close()
 
 
+def test_reads_on_a_phone(small_run, browser, tmp_path):
+    settings, _ = small_run
+    page = browser.new_page(viewport={"width": 390, "height": 800})
+    page.goto((settings.published_dir / "municipality" / "101.html").as_uri())
+    page.wait_for_function("document.querySelectorAll('.chart svg').length > 0", timeout=20_000)
+    page.screenshot(path=str(tmp_path / "phone.png"))
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    page.close()
+
+
 def test_every_page_and_its_csv_exist(small_run):
     settings, _ = small_run
     out = settings.published_dir
