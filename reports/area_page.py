@@ -26,9 +26,9 @@ def change_text(indicator: str, before: float | None, after: float | None) -> st
     if before is None or after is None or pd.isna(before) or pd.isna(after):
         return "–"
     if indicator in texts.SHARES:
-        return f"{'+' if after >= before else '−'}{danish.number(abs(after - before) * 100, 1)} procentpoint"
+        return f"{'+' if after >= before else '−'}{danish.number(abs(after - before) * 100, 1)}\u00a0procentpoint"
     sign = "+" if after >= before else "−"
-    relative = f" ({sign}{danish.number(abs(after / before - 1) * 100, 1)} %)" if before else ""
+    relative = f" ({sign}{danish.number(abs(after / before - 1) * 100, 1)}\u00a0%)" if before else ""
     return f"{sign}{danish.number(abs(after - before), 1 if indicator.endswith('_10k') else 0)}{relative}"
 
 

@@ -76,4 +76,4 @@ def figure_text(value, suppression: str, status: str, share: bool = False, decim
         return SUPPRESSED
     if suppression == "secondary" or value is None:
         return SECONDARY
-    return f"{number(value * 100, 1)} %" if share else number(value, decimals)
+    return f"{number(value * 100, 1)}\u00a0%" if share else number(value, decimals)
