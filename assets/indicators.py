@@ -5,11 +5,10 @@ definition (see `assets/indicator_units.py` for the file's form). Adding an indi
 plus a test.
 """
 
-from __future__ import annotations
-
 from pathlib import Path
 
 import dagster as dg
+from dagster import AssetExecutionContext
 from dagster_duckdb import DuckDBResource
 
 from assets.indicator_units import read_units
@@ -28,19 +27,21 @@ MODEL_TABLES = [stays_current, data_window, periods, areas, episodes, episode_st
 
 
 @dg.asset(group_name="indicators", kinds={"duckdb"}, deps=MODEL_TABLES)
-def indicators(duckdb: DuckDBResource) -> dg.MaterializeResult:
-    """Every indicator for every level, area and complete period (exact figures; stays in the warehouse)."""
+def indicators(context: AssetExecutionContext, duckdb: DuckDBResource) -> dg.MaterializeResult:
+    """Every indicator for every level, area and complete period (exact figures; stays in the warehouse).
+    Each row carries the run that computed it and the data cutoff (lineage)."""
     with duckdb.get_connection() as conn:
         conn.execute("""
             create or replace table indicators (
                 indicator varchar not null, level varchar not null, area_code varchar not null,
                 period varchar not null, breakdown varchar not null, value double, numerator double,
-                denominator double, status varchar not null,
+                denominator double, status varchar not null, run_id varchar, cutoff date,
                 primary key (indicator, level, area_code, period, breakdown))
         """)
         for unit in read_units(INDICATOR_SQL_DIR):
             conn.execute(f"insert into indicators ({INDICATOR_COLUMNS}) select {INDICATOR_COLUMNS} "
                          f"from ({unit.sql()})")
+        conn.execute("update indicators set run_id = ?, cutoff = (select cutoff from data_window)", [context.run_id])
         per_indicator = dict(conn.execute(
             "select indicator, count(*) from indicators group by all order by 1").fetchall())
         rows = row_count(conn, "indicators")

@@ -23,7 +23,7 @@ def indicators_csv(duckdb: DuckDBResource, published: PublishedFolder) -> dg.Mat
                          regexp_replace(value::varchar, '\\.0$', '') as value,
                          regexp_replace(numerator::varchar, '\\.0$', '') as numerator,
                          regexp_replace(denominator::varchar, '\\.0$', '') as denominator,
-                         status, suppression
+                         status, suppression, cutoff
                   from indicators_published) to '{path}' (header, delimiter ',')
         """)
         rows = conn.execute("select count(*) from indicators_published").fetchall()[0][0]
@@ -46,3 +46,17 @@ def report_pages(context: AssetExecutionContext, duckdb: DuckDBResource,
         "pages": len(pages), "index": dg.MetadataValue.path(str(published.root() / "index.html")),
         "largest_page_bytes": max(p.stat().st_size for p in pages),
         "national_overview": dg.MetadataValue.md(overview)})
+
+
+@dg.asset(group_name="publish", kinds={"duckdb"}, deps=[indicators_published])
+def run_lineage(context: AssetExecutionContext, duckdb: DuckDBResource) -> dg.MaterializeResult:
+    """Which delivery contents (sha256) each run used, and the cutoff it computed to."""
+    with duckdb.get_connection() as conn:
+        conn.execute("""create table if not exists run_lineage (run_id varchar, recorded_at timestamp, cutoff date,
+                        source_file varchar, dataset varchar, sha256 varchar)""")
+        conn.execute("delete from run_lineage where run_id = ?", [context.run_id])
+        conn.execute("""insert into run_lineage
+                        select ?, now(), (select cutoff from data_window), source_file, dataset, sha256
+                        from deliveries where status = 'loaded'""", [context.run_id])
+        used = conn.execute("select count(*) from run_lineage where run_id = ?", [context.run_id]).fetchall()[0][0]
+    return dg.MaterializeResult(metadata={"deliveries_used": used})

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+import dagster as dg
 import duckdb
 
 from assets import indicators as indicator_assets
@@ -53,7 +54,10 @@ class World:
             self._write_inputs(conn)
         warehouse = Warehouse(database=str(path))
         for step in MODEL_STEPS:
-            step(duckdb=warehouse)
+            if step is indicator_assets.indicators:
+                step(dg.build_asset_context(), duckdb=warehouse)
+            else:
+                step(duckdb=warehouse)
         return duckdb.connect(str(path), read_only=True)
 
     def _write_inputs(self, conn):

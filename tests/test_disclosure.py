@@ -13,8 +13,9 @@ def publish(rows, municipalities=((101, 1084), (147, 1084), (151, 1084), (751, 1
     conn.execute("create table municipalities (municipality_code integer, region_code integer)")
     conn.executemany("insert into municipalities values (?, ?)", list(municipalities))
     conn.execute("""create table indicators (indicator varchar, level varchar, area_code varchar, period varchar,
-                    breakdown varchar, value double, numerator double, denominator double, status varchar)""")
-    conn.executemany("insert into indicators values (?, ?, ?, ?, ?, ?, ?, ?, 'ok')", rows)
+                    breakdown varchar, value double, numerator double, denominator double, status varchar,
+                    cutoff date)""")
+    conn.executemany("insert into indicators values (?, ?, ?, ?, ?, ?, ?, ?, 'ok', date '2024-12-31')", rows)
     conn.execute((SQL_DIR / "disclosure_primary.sql").read_text())
     while conn.execute((SQL_DIR / "disclosure_secondary.sql").read_text()).fetchall()[0][0]:
         pass

@@ -145,3 +145,13 @@ def test_period_bounds():
     assert [str(d) for d in period_bounds("2024-Q4")] == ["2024-10-01", "2024-12-31"]
     assert [str(d) for d in period_bounds("2024-02")] == ["2024-02-01", "2024-02-29"]
     assert [str(d) for d in period_bounds("2023-12")] == ["2023-12-01", "2023-12-31"]
+
+
+def test_lineage_run_and_cutoff(small_run, warehouse):
+    _, result = small_run
+    run_ids = warehouse.execute("select distinct run_id, cutoff::varchar from indicators").fetchall()
+    assert run_ids == [(result.run_id, "2024-12-31")]
+    used = warehouse.execute("select count(*), count(distinct sha256) from run_lineage where run_id = ?",
+                             [result.run_id]).fetchall()[0]
+    loaded = warehouse.execute("select count(*) from deliveries where status = 'loaded'").fetchall()[0][0]
+    assert used[0] == loaded and used[1] > 0

@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from pipelines.definitions import build_definitions
 from pipelines.settings import Settings, prepare_offline_environment
 from pipelines.validate_files import validate_files
-from tests.conftest import run_pipeline
+from tests.conftest import fingerprint, run_pipeline
 from tests.test_validation_corpus import STAYS, deliver, landing
 
 MUTATIONS = [("entry_date", "2024-13-01", "type_date"), ("person_key", "xyz", "person_key_format"),
@@ -88,12 +88,6 @@ def test_a_cpr_number_leaves_no_trace(small_landing, tmp_path):
                                                 where source_file = 'shelter_stays/S001_2024-Q4.csv'""").fetchall()[0]
         assert status == "refused" and valid == 0
         assert "line 3, column stay_id" in reason
-
-
-def fingerprint(warehouse: Path, tables=("deliveries", "quarantine", "shelter_stays", "stays_current", "indicators")):
-    with duckdb.connect(str(warehouse), read_only=True) as conn:
-        return {t: conn.execute(f"select count(*), sum(hash(columns(*))) from (select * from {t})").fetchall()
-                for t in tables}
 
 
 def test_resubmissions_supersede_and_reruns_change_nothing(small_landing, tmp_path):
