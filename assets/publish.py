@@ -30,7 +30,8 @@ def indicators_csv(duckdb: DuckDBResource, published: PublishedFolder) -> dg.Mat
     return dg.MaterializeResult(metadata={"dagster/row_count": rows, "path": dg.MetadataValue.path(str(path))})
 
 
-@dg.asset(group_name="publish", kinds={"html"}, deps=[indicators_published, data_window, deliveries])
+@dg.asset(group_name="publish", kinds={"html"}, deps=[indicators_published, data_window, deliveries,
+                                                    "missing_deliveries"])
 def report_pages(context: AssetExecutionContext, duckdb: DuckDBResource,
                  published: PublishedFolder) -> dg.MaterializeResult:
     """The HTML reports in Danish (index, national, 5 regions, 98 municipalities, data quality), each

@@ -10,6 +10,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import dagster as dg
 from dagster_duckdb import DuckDBResource
 
@@ -209,3 +211,13 @@ def core_asset(dataset: Dataset) -> dg.AssetsDefinition:
 
 core_tables = [core_asset(dataset) for dataset in DELIVERED]
 shelter_stays_core = core_tables[DELIVERED.index(SHELTER_STAYS)]
+
+
+@dg.asset(group_name="validate", kinds={"duckdb"}, deps=[deliveries, "data_window", "shelters", "municipalities"])
+def missing_deliveries(duckdb: DuckDBResource) -> dg.MaterializeResult:
+    """Deliveries expected from each shelter and municipality but missing after the 30-day deadline."""
+    with duckdb.get_connection() as conn:
+        conn.execute((Path(__file__).parent / "sql" / "missing_deliveries.sql").read_text())
+        rows, providers = conn.execute("select count(*), count(distinct (dataset, provider)) "
+                                       "from missing_deliveries").fetchall()[0]
+    return dg.MaterializeResult(metadata={"dagster/row_count": rows, "providers_late": providers})

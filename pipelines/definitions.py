@@ -13,6 +13,8 @@ from checks import accounting, disclosure, gx_checks, indicator_invariants
 from pipelines.jobs import everything_job
 from pipelines.progress import step_progress
 from pipelines.resources import build_resources
+from pipelines.schedules import monthly_refresh, quarterly_after_deadline
+from pipelines.sensors import landing_folder_sensor
 from pipelines.settings import Settings, quiet_libraries
 
 quiet_libraries()
@@ -27,6 +29,8 @@ def build_definitions(settings: Settings | None = None) -> dg.Definitions:
         assets=dg.load_assets_from_modules(ASSET_MODULES),
         asset_checks=dg.load_asset_checks_from_modules(CHECK_MODULES),
         jobs=[everything_job],
+        schedules=[quarterly_after_deadline, monthly_refresh],
+        sensors=[landing_folder_sensor],
         resources=build_resources(settings),
         loggers={"console": dg.colored_console_logger, "step_progress": step_progress},
         # One process, one DuckDB writer: the multiprocess default is slower on 2 cores and

@@ -33,7 +33,16 @@ def quality_sections(conn) -> list[Section]:
     rules = conn.execute("select dataset, rule, count(*) as n from quarantine group by all order by 3 desc").df()
     refused = conn.execute("""select source_file, refusal_reason from deliveries where status = 'refused'
                               order by source_file""").df()
+    missing = conn.execute("""select dataset, provider, string_agg(period, ', ' order by period) as periods,
+                                     min(deadline) as first_deadline
+                              from missing_deliveries group by all order by 1, 2""").df()
     return [
+        Section(id="mangler", heading="Manglende leverancer", definition="",
+                explanation="Leverandører, der mangler at levere en periode, hvis frist (30 dage efter kvartalets "
+                            "udgang) er overskredet.",
+                table=pd.DataFrame({"Datasæt": missing["dataset"], "Leverandør": missing["provider"],
+                                    "Mangler": missing["periods"],
+                                    "Første frist": missing["first_deadline"].map(danish.long_date)})),
         Section(id="leverancer", heading="Leverancer pr. leverandør", table=table, definition="",
                 explanation="Hvor mange filer hver leverandør har sendt, og hvad der skete med dem."),
         Section(id="karantaene", heading="Karantæne pr. regel", definition="", explanation=RULE_EXPLANATION,
