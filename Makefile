@@ -5,7 +5,7 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 
-.PHONY: install run test browser ui lock sample-data clean
+.PHONY: install run test browser postgres ui lock sample-data clean
 
 $(BIN)/.installed: requirements.lock pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -18,13 +18,18 @@ install: $(BIN)/.installed
 run: install
 	$(BIN)/hfmon run
 
-test: install browser
+test: install browser postgres
 	$(BIN)/python -m pytest
 
 # The report tests open pages in Debian's Chromium (no browser download: the machines are offline).
 browser:
 	@command -v chromium >/dev/null 2>&1 || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; } \
 	  || { echo "Chromium is missing and could not be installed: apt-get install chromium" >&2; exit 1; }
+
+# The production-profile test starts a throwaway PostgreSQL server from Debian's package.
+postgres:
+	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null; } \
+	  || { echo "PostgreSQL is missing and could not be installed: apt-get install postgresql" >&2; exit 1; }
 
 # The Dagster UI on the same definitions and settings as `hfmon run` (telemetry off).
 ui: install

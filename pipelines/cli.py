@@ -22,7 +22,10 @@ def run(args: argparse.Namespace) -> int:
         raise UserError(f"{settings.data_dir} has no reference/ folder (municipalities.csv, population.csv, "
                         "shelters.csv); is it a landing folder? See shared/spec/data-contract.md.")
     settings.export_to_environment()
-    prepare_offline_environment(settings)
+    try:
+        prepare_offline_environment(settings)
+    except ValueError as problem:
+        raise UserError(str(problem)) from None
 
     import dagster as dg  # imported late: `hfmon --help` stays fast
 

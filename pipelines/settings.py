@@ -21,6 +21,24 @@ DAGSTER_YAML = """\
 telemetry:
   enabled: false
 """
+# The production profile (HFMON_PROFILE=production): runs and events in PostgreSQL, so several
+# machines and the daemon share one history; the run queue admits one run at a time, because
+# DuckDB allows one writer per warehouse file (engineering notes §5).
+PRODUCTION_YAML = DAGSTER_YAML + """\
+storage:
+  postgres:
+    postgres_url:
+      env: HFMON_POSTGRES_URL
+run_coordinator:
+  module: dagster._core.run_coordinator
+  class: QueuedRunCoordinator
+  config:
+    max_concurrent_runs: 1
+    tag_concurrency_limits:
+      - key: hfmon/duckdb-writer
+        limit: 1
+"""
+PROFILES = {"local": DAGSTER_YAML, "production": PRODUCTION_YAML}
 
 
 @dataclass(frozen=True)
@@ -53,11 +71,18 @@ class Settings:
 
 
 def prepare_offline_environment(settings: Settings) -> Path:
-    """Create the Dagster instance folder with telemetry off and point Dagster and GX at it."""
+    """Create the Dagster instance folder with telemetry off (and, in the production profile,
+    PostgreSQL storage and a one-writer run queue), and point Dagster and GX at it."""
+    profile = os.environ.get("HFMON_PROFILE", "local")
+    if profile not in PROFILES:
+        raise ValueError(f"HFMON_PROFILE must be one of {', '.join(PROFILES)}, not {profile!r}")
+    if profile == "production" and not os.environ.get("HFMON_POSTGRES_URL"):
+        raise ValueError("the production profile needs HFMON_POSTGRES_URL="
+                         "postgresql+psycopg2://user:password@host:port/database")
     settings.dagster_home.mkdir(parents=True, exist_ok=True)
     config = settings.dagster_home / "dagster.yaml"
-    if not config.exists() or config.read_text() != DAGSTER_YAML:
-        config.write_text(DAGSTER_YAML)
+    if not config.exists() or config.read_text() != PROFILES[profile]:
+        config.write_text(PROFILES[profile])
     os.environ["DAGSTER_HOME"] = str(settings.dagster_home)
     quiet_libraries()
     return settings.dagster_home
