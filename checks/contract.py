@@ -12,9 +12,7 @@ PRIOR_SITUATIONS = ("own_housing", "family_friends", "street", "other_shelter", 
                     "supported_housing", "hospital_treatment", "prison", "other", "unknown")
 EXIT_DESTINATIONS = ("own_housing", "supported_housing", "transitional_housing", "family_friends",
                      "other_shelter", "hospital_treatment", "prison", "street", "deceased", "unknown")
-HOUSING_DESTINATIONS = ("own_housing", "supported_housing")
 METHODS = ("CTI", "ICM", "ACT", "OTHER_SUPPORT")
-HOUSING_FIRST_METHODS = ("CTI", "ICM", "ACT")
 END_REASONS = ("completed", "moved", "dropped_out", "deceased", "other")
 SEXES = ("F", "M", "X")
 COUNT_SITUATIONS = ("street", "night_shelter", "shelter", "hotel_hostel", "family_friends",

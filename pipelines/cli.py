@@ -33,8 +33,9 @@ def run(args: argparse.Namespace) -> int:
     from pipelines.progress import step_progress
 
     print(f"hfmon run: landing folder {settings.data_dir}\n           home {settings.home_dir}", file=sys.stderr)
-    job = build_definitions(settings).resolve_job_def("hfmon_job")
     with dg.DagsterInstance.get() as instance:
+        # Resolved inside the instance's context: definitions loading reads its state storage.
+        job = build_definitions(settings).resolve_job_def("hfmon_job")
         result = job.execute_in_process(instance=instance, raise_on_error=False,
                                         run_config={"loggers": {"step_progress": {}}})
     print_summary(settings, result)

@@ -13,6 +13,15 @@ from pipelines.synthetic import generate
 SMALL = dict(persons=400, seed=7, start=2022, end=2024, cutoff="2024-12-31")
 
 
+@pytest.fixture(autouse=True)
+def live_dagster_instance():
+    """Each test inside a live instance's context. Loading definitions reads the current instance's
+    state storage from a context variable; without this, a test that evaluates a sensor or schedule
+    could leave it pointing at a disposed instance for the tests after it."""
+    with dg.DagsterInstance.ephemeral():
+        yield
+
+
 @pytest.fixture(scope="session")
 def small_landing(tmp_path_factory):
     out = tmp_path_factory.mktemp("landing")
@@ -24,8 +33,8 @@ def run_pipeline(data, home):
     """Materialise every asset with Dagster, as `hfmon run` does, against a real DuckDB file."""
     settings = Settings.resolve(data, home)
     prepare_offline_environment(settings)
-    job = build_definitions(settings).resolve_job_def("hfmon_job")
     with dg.DagsterInstance.ephemeral() as instance:
+        job = build_definitions(settings).resolve_job_def("hfmon_job")
         result = job.execute_in_process(instance=instance, raise_on_error=False,
                                         run_config={"loggers": {"step_progress": {}}})
     return settings, result
