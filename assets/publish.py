@@ -10,6 +10,7 @@ from assets.model import data_window
 from assets.validate import deliveries
 from pipelines.resources import PublishedFolder
 from reports.overview import national_overview_png
+from reports.published import Published
 from reports.site import build_site
 
 
@@ -41,8 +42,9 @@ def report_pages(context: AssetExecutionContext, duckdb: DuckDBResource,
             context.log.info(f"{done}/{total} pages ({page})")
 
     with duckdb.get_connection() as conn:
-        pages = build_site(conn, published.root(), log)
-        overview = national_overview_png(conn)
+        figures = Published(conn)   # read and formatted once, for the pages and the overview
+        pages = build_site(conn, published.root(), log, figures)
+    overview = national_overview_png(figures)
     return dg.MaterializeResult(metadata={
         "pages": len(pages), "index": dg.MetadataValue.path(str(published.root() / "index.html")),
         "largest_page_bytes": max(p.stat().st_size for p in pages),

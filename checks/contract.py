@@ -96,6 +96,17 @@ class RowRule:
     message: str
 
 
+def not_after_period_end(column: str, advice: str = "") -> RowRule:
+    return RowRule("after_period_end", column, f"t.{column} > f.period_end",
+                   f"{column} is after the end of the delivery's period{advice}")
+
+
+UNKNOWN_MUNICIPALITY = RowRule(
+    "unknown_municipality", "municipality_code",
+    "t.municipality_code not in (select municipality_code from municipalities)",
+    "municipality_code is not one of the 98 municipalities in reference/municipalities.csv")
+
+
 @dataclass(frozen=True)
 class Dataset:
     name: str
@@ -136,18 +147,13 @@ SHELTER_STAYS = Dataset(
         RowRule("exit_without_destination", "exit_destination",
                 "t.exit_date is not null and not t.exit_destination_given",
                 "exit_date is given but exit_destination is empty (use unknown if it is not known)"),
-        RowRule("after_period_end", "entry_date", "t.entry_date > f.period_end",
-                "entry_date is after the end of the delivery's period"),
-        RowRule("after_period_end", "exit_date", "t.exit_date > f.period_end",
-                "exit_date is after the end of the delivery's period (report the stay as open)"),
-        RowRule("after_period_end", "action_plan_date", "t.action_plan_date > f.period_end",
-                "action_plan_date is after the end of the delivery's period"),
+        not_after_period_end("entry_date"),
+        not_after_period_end("exit_date", " (report the stay as open)"),
+        not_after_period_end("action_plan_date"),
         RowRule("birth_year_range", "birth_year",
                 "t.birth_year < 1900 or t.birth_year > year(t.entry_date) - 15",
                 "birth_year must be from 1900 to 15 years before the year of entry"),
-        RowRule("unknown_municipality", "municipality_code",
-                "t.municipality_code not in (select municipality_code from municipalities)",
-                "municipality_code is not one of the 98 municipalities in reference/municipalities.csv"),
+        UNKNOWN_MUNICIPALITY,
         RowRule("shelter_not_open", "entry_date",
                 "exists (select 1 from shelters s where s.shelter_id = f.provider and (t.entry_date < s.opened "
                 "or coalesce(t.exit_date, t.entry_date) > s.closed))",
@@ -173,9 +179,7 @@ INTERVENTIONS = Dataset(
     rules=(
         RowRule("municipality_mismatch", "municipality_code", "t.municipality_code <> try_cast(f.provider as integer)",
                 "municipality_code must equal the municipality in the file name"),
-        RowRule("unknown_municipality", "municipality_code",
-                "t.municipality_code not in (select municipality_code from municipalities)",
-                "municipality_code is not one of the 98 municipalities in reference/municipalities.csv"),
+        UNKNOWN_MUNICIPALITY,
         RowRule("end_before_start", "end_date", "t.end_date < t.start_date", "end_date is before start_date"),
         RowRule("reason_without_end", "end_reason", "t.end_reason is not null and not t.end_date_given",
                 "end_reason is given but end_date is empty (give both or neither)"),
@@ -183,8 +187,7 @@ INTERVENTIONS = Dataset(
                 "end_date is given but end_reason is empty (use other if it is not known)"),
         RowRule("housed_too_early", "housed_date", "t.housed_date < t.start_date - 90",
                 "housed_date is more than 90 days before start_date"),
-        RowRule("after_period_end", "start_date", "t.start_date > f.period_end",
-                "start_date is after the end of the delivery's period"),
+        not_after_period_end("start_date"),
     ),
 )
 
@@ -201,9 +204,7 @@ HOMELESS_COUNT = Dataset(
         Column("persons", "int"),
     ),
     rules=(
-        RowRule("unknown_municipality", "municipality_code",
-                "t.municipality_code not in (select municipality_code from municipalities)",
-                "municipality_code is not one of the 98 municipalities in reference/municipalities.csv"),
+        UNKNOWN_MUNICIPALITY,
         RowRule("negative_count", "persons", "t.persons < 0", "persons must be 0 or more"),
     ),
 )

@@ -10,9 +10,8 @@ from reports import charts, texts
 from reports.published import Published
 
 
-def national_overview_png(conn) -> str:
+def national_overview_png(published: Published) -> str:
     """Markdown with the national yearly charts embedded as PNG (published figures only)."""
-    published = Published(conn)
     nation = published.area("national", "DK")
     parts = []
     for indicator in ("persons_in_shelter", "exits_to_housing_share", "nights_beyond_refund_cap"):

@@ -22,8 +22,9 @@ def footer(cutoff, deliveries: int) -> str:
             "Alle tal er diskretionerede: tal fra 1 til 4 vises som «<5».")
 
 
-def build_site(conn, out: Path, progress: Callable[[int, int, str], None] = lambda done, total, page: None) -> list[Path]:
-    published = Published(conn)
+def build_site(conn, out: Path, progress: Callable[[int, int, str], None] = lambda done, total, page: None,
+               published: Published | None = None) -> list[Path]:
+    published = published or Published(conn)
     cutoff = conn.execute("select cutoff from data_window").fetchall()[0][0]
     used = conn.execute("select count(*) from deliveries where status = 'loaded'").fetchall()[0][0]
     foot = footer(cutoff, used)
