@@ -53,7 +53,12 @@ class PublishedFolder(dg.ConfigurableResource):
 def build_resources(settings: Settings) -> dict:
     settings.home_dir.mkdir(parents=True, exist_ok=True)
     return {
-        "duckdb": Warehouse(database=str(settings.warehouse)),
+        "duckdb": Warehouse(database=str(settings.warehouse), connection_config={
+            # Bounded memory as data grows: DuckDB spills to the home folder beyond this
+            # (default 80% of RAM would let a 100x run take the machine).
+            "memory_limit": settings.duckdb_memory_limit,
+            "temp_directory": str(settings.home_dir / "duckdb-spill"),
+        }),
         "landing": LandingFolder(path=str(settings.data_dir)),
         "published": PublishedFolder(path=str(settings.published_dir)),
     }

@@ -57,6 +57,11 @@ class Settings:
         return self.home_dir / "warehouse.duckdb"
 
     @property
+    def duckdb_memory_limit(self) -> str:
+        """DuckDB's memory cap (`HFMON_DUCKDB_MEMORY`, default 2GB): peak RSS stays under 4 GB at 100x."""
+        return os.environ.get("HFMON_DUCKDB_MEMORY", "2GB")
+
+    @property
     def published_dir(self) -> Path:
         return self.home_dir / "published"
 

@@ -51,9 +51,23 @@ def iso(days: np.ndarray, visible: np.ndarray) -> np.ndarray:
 
 def write_shelter_stays(out: Path, stays: pd.DataFrame, persons: pd.DataFrame, keys: np.ndarray,
                         shelter_ids: np.ndarray, data_start: int, cutoff: int) -> int:
-    """One file per shelter and quarter; returns the number of rows written."""
+    """One file per shelter and quarter; returns the number of rows written.
+
+    Shelters are written a batch at a time so that memory stays bounded at 100x the national scale."""
     stays = stays.sort_values(["shelter", "entry", "person"], ignore_index=True)
     stays["stay_number"] = stays.groupby("shelter").cumcount() + 1
+    folder = out / "shelter_stays"
+    folder.mkdir(parents=True, exist_ok=True)
+    batches = np.array_split(np.arange(len(shelter_ids)), max(1, len(stays) // SHELTER_ROWS_PER_BATCH))
+    return sum(write_shelter_batch(folder, stays[stays["shelter"].isin(batch)], persons, keys, shelter_ids,
+                                   data_start, cutoff) for batch in batches)
+
+
+SHELTER_ROWS_PER_BATCH = 200_000
+
+
+def write_shelter_batch(folder: Path, stays: pd.DataFrame, persons: pd.DataFrame, keys: np.ndarray,
+                        shelter_ids: np.ndarray, data_start: int, cutoff: int) -> int:
     last_day = np.where(stays["exit"].to_numpy() < 0, cutoff, stays["exit"].to_numpy())
     first_q = np.maximum(quarter_index(stays["entry"].to_numpy()), quarter_index(np.array([data_start]))[0])
     last_q = np.minimum(quarter_index(last_day), quarter_index(np.array([cutoff]))[0])
@@ -82,8 +96,6 @@ def write_shelter_stays(out: Path, stays: pd.DataFrame, persons: pd.DataFrame, k
         "sex": persons["sex"].to_numpy()[person],
     })
     frame["file"] = np.char.add(np.char.add(shelter.astype(str), "_"), quarter_label(rows["quarter"].to_numpy()))
-    folder = out / "shelter_stays"
-    folder.mkdir(parents=True, exist_ok=True)
     for name, part in frame.groupby("file", sort=True):
         part[STAY_COLUMNS].to_csv(folder / f"{name}.csv", index=False)
     return len(frame)
