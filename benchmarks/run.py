@@ -11,6 +11,7 @@ are generated once into --work and reused while the generator's parameters are t
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import os
 import platform
@@ -24,6 +25,7 @@ from pathlib import Path
 import duckdb
 
 from benchmarks.stages import STAGES
+from pipelines import synthetic
 from pipelines.synthetic import DEFAULT_PERSONS
 
 README = Path(__file__).parent / "README.md"
@@ -51,16 +53,22 @@ def measure(module: str, *args: str) -> Measured:
     return Measured(time.perf_counter() - started, usage.ru_maxrss * 1024, json.loads(output))
 
 
+def generator_version() -> str:
+    """A change to the generator's code makes new landing folders."""
+    sources = sorted(Path(synthetic.__file__).parent.glob("*.py"))
+    return "\n" + hashlib.sha256(b"".join(p.read_bytes() for p in sources)).hexdigest()
+
+
 def landing_folder(work: Path, scale: float) -> Path:
     folder = work / f"landing-{scale:g}x"
     persons = max(1, round(DEFAULT_PERSONS * scale))
     stamp = " ".join(["--persons", str(persons), *GENERATE])
     marker = folder / ".generated-with"
-    if not (marker.exists() and marker.read_text() == stamp):
+    if not (marker.exists() and marker.read_text() == stamp + generator_version()):
         shutil.rmtree(folder, ignore_errors=True)
         subprocess.run([sys.executable, "-m", "pipelines.cli", "generate", "--out", str(folder), *stamp.split()],
                        check=True)
-        marker.write_text(stamp)
+        marker.write_text(stamp + generator_version())
     return folder
 
 

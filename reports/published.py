@@ -22,6 +22,10 @@ class Area:
                 "municipality": f"municipality/{self.code}.html"}[self.level]
 
 
+SERIES_COLUMNS = ["period", "period_label", "order", "breakdown", "value", "text"]
+EMPTY_SERIES = pd.DataFrame({column: [] for column in SERIES_COLUMNS})
+
+
 class Published:
     def __init__(self, conn):
         frame = conn.execute("""select indicator, level, area_code, period, breakdown, value, status, suppression
@@ -39,7 +43,14 @@ class Published:
                          zip(frame["value"], frame["suppression"], frame["status"], shares, decimals)]
         self.frame = frame
         self.by_area = dict(tuple(frame.groupby(["level", "area_code"])))
-        self.by_indicator = dict(tuple(frame.groupby(["level", "area_code", "indicator"])))
+        # Each series pages ask for, cut once (a page asks for dozens; filtering per ask was the
+        # report's main cost).
+        series = pd.DataFrame({"level": frame["level"], "area_code": frame["area_code"],
+                               "indicator": frame["indicator"], "kind": frame["kind"],
+                               "period": frame["period"], "period_label": frame["period_label"],
+                               "breakdown": frame["breakdown"], "value": frame["shown"], "text": frame["text"]})
+        self.by_series = {key: part.drop(columns=["level", "area_code", "indicator", "kind"]).reset_index(drop=True)
+                          for key, part in series.groupby(["level", "area_code", "indicator", "kind"], sort=False)}
         self.years = sorted(frame.loc[(frame["indicator"] == "persons_in_shelter") & (frame["kind"] == "year"),
                                       "period"].unique())
         self.latest_year = self.years[-1] if self.years else None
@@ -61,10 +72,7 @@ class Published:
 
     def series(self, area: Area, indicator: str, periods: str = "year", breakdown: str | None = "") -> pd.DataFrame:
         """One indicator for an area: period, label, order, value (NaN when not shown), text."""
-        rows = self.by_indicator.get((area.level, area.code, indicator), self.frame.iloc[0:0])
-        rows = rows[rows["kind"] == periods]
+        rows = self.by_series.get((area.level, area.code, indicator, periods), EMPTY_SERIES)
         if breakdown is not None:
-            rows = rows[rows["breakdown"] == breakdown]
-        return pd.DataFrame({"period": rows["period"].to_numpy(), "period_label": rows["period_label"].to_numpy(),
-                             "order": range(len(rows)), "breakdown": rows["breakdown"].to_numpy(),
-                             "value": rows["shown"].to_numpy(), "text": rows["text"].to_numpy()})
+            rows = rows[rows["breakdown"].to_numpy() == breakdown]
+        return rows.assign(order=range(len(rows)))[SERIES_COLUMNS]

@@ -82,6 +82,8 @@ def shelter_sites(municipalities: pd.DataFrame) -> pd.DataFrame:
                      for c, g, n in zip(frame["municipality_code"], frame["target_group"], frame["n"])]
     frame["region_code"] = frame["municipality_code"].map(
         dict(zip(municipalities["municipality_code"], municipalities["region_code"])))
-    # Opened long before the data start, so every synthetic stay falls inside the open window.
-    frame["opened"] = pd.to_datetime("1975-01-01") + pd.to_timedelta(np.arange(len(frame)) * 211, unit="D")
+    # Opened long before the data start and its five burn-in years (the last in 2003), so every
+    # synthetic stay falls inside the open window (at 211 days apart the last opened in 2017, and
+    # larger runs had stays quarantined as shelter_not_open).
+    frame["opened"] = pd.to_datetime("1975-01-01") + pd.to_timedelta(np.arange(len(frame)) * 140, unit="D")
     return frame.drop(columns="n")
