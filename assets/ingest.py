@@ -30,8 +30,16 @@ CPR_REFUSAL = ("cpr_number: a value that looks like a CPR number is in line {lin
                "and nothing from it is kept. Replace CPR numbers by the person_key pseudonym and deliver again.")
 
 
+SQL_TYPES = {"int": "integer", "number": "double", "date": "date"}
+
+
 def load_reference(conn, dataset: Dataset, path) -> int:
     """Reference table <dataset> from its file, typed; a dg.Failure names what is wrong."""
+    if not path.exists() and dataset.optional_file:
+        columns = ", ".join(f"null::{SQL_TYPES.get(c.kind, 'varchar')} as {quote_identifier(c.name)}"
+                            for c in dataset.columns)
+        conn.execute(f"create or replace table {dataset.name} as select {columns} limit 0")
+        return 0
     if not path.exists():
         raise dg.Failure(description=f"Reference file missing: {path}. Every landing folder needs "
                                      f"reference/{dataset.name}.csv (see the data contract).")
@@ -53,6 +61,11 @@ def load_reference(conn, dataset: Dataset, path) -> int:
             quote = '"', escape = '"', columns = {spec}) with ordinality""")
     bad = conn.execute(f"select line, column_name, rule from ({problems}) where rule is not null "
                        "order by line limit 5").fetchall()
+    if not bad and dataset.rules:
+        conn.execute(f"create or replace temp table typed as select line, {typed} from source")
+        bad = conn.execute(" union all ".join(
+            f"select line, {sql_text(rule.column)}, {sql_text(rule.name + ': ' + rule.message)} from typed t "
+            f"where coalesce(({rule.broken}), false)" for rule in dataset.rules) + " order by 1 limit 5").fetchall()
     if bad:
         listed = "; ".join(f"{path.name}:{line}:{col} {rule}" for line, col, rule in bad)
         raise dg.Failure(description=f"Reference data is invalid: {listed}. Correct the file and run again.")

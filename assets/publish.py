@@ -6,6 +6,7 @@ from dagster import AssetExecutionContext
 from dagster_duckdb import DuckDBResource
 
 from assets.indicators import indicators_published
+from assets.mission import peer_comparison, target_progress
 from assets.model import data_window
 from assets.validate import deliveries
 from pipelines.resources import PublishedFolder
@@ -32,7 +33,7 @@ def indicators_csv(duckdb: DuckDBResource, published: PublishedFolder) -> dg.Mat
 
 
 @dg.asset(group_name="publish", kinds={"html"}, deps=[indicators_published, data_window, deliveries,
-                                                    "missing_deliveries"])
+                                                    "missing_deliveries", target_progress, peer_comparison])
 def report_pages(context: AssetExecutionContext, duckdb: DuckDBResource,
                  published: PublishedFolder) -> dg.MaterializeResult:
     """The HTML reports in Danish (index, national, 5 regions, 98 municipalities, data quality), each

@@ -18,7 +18,7 @@ from pathlib import Path
 
 # Asset groups → the stages.
 STAGE_OF_GROUP = {"reference": "ingest", "ingest": "ingest", "validate": "validation", "core": "validation",
-                  "model": "model", "indicators": "indicators", "publish": "publish"}
+                  "model": "model", "indicators": "indicators", "mission": "indicators", "publish": "publish"}
 STAGES = ["ingest", "validation", "model", "indicators", "publish"]
 
 

@@ -37,7 +37,7 @@ def sql_text(value: str) -> str:
 @dataclass(frozen=True)
 class Column:
     name: str
-    kind: str                      # text | key | int | date | code
+    kind: str                      # text | key | int | number | date | code
     required: bool = True
     codes: tuple[str, ...] = ()
     person_level: bool = False     # never echoed in errors, metadata or output
@@ -51,6 +51,9 @@ class Column:
         if self.kind == "int":
             # Municipality codes may carry a leading zero (0101 = 101): integers parse both.
             return f"try_cast({self.raw} as integer)"
+        if self.kind == "number":
+            # A decimal point or a Danish decimal comma (0,5 = 0.5).
+            return f"try_cast(replace({self.raw}, ',', '.') as double)"
         if self.kind == "date":
             tries = ", ".join(f"try_strptime({self.raw}, '{fmt}')" for fmt in DATE_FORMATS)
             return f"cast(coalesce({tries}) as date)"
@@ -62,6 +65,7 @@ class Column:
         return {
             "required": f"{self.name} is required and is empty",
             "type_int": f"{self.name} must be a whole number",
+            "type_number": f"{self.name} must be a number (0.5 or 0,5)",
             "type_date": f"{self.name} must be a date: YYYY-MM-DD, DD-MM-YYYY or DD.MM.YYYY",
             "person_key_format": f"{self.name} must be 64 lowercase hexadecimal characters (the national pseudonym)",
             "code": f"{self.name} must be one of: {allowed}",
@@ -72,7 +76,7 @@ class Column:
         checks = []
         if self.required:
             checks.append((f"{self.raw} is null", "required"))
-        if self.kind in ("int", "date"):
+        if self.kind in ("int", "number", "date"):
             checks.append((f"{self.raw} is not null and {self.parsed()} is null", f"type_{self.kind}"))
         if self.kind == "key":
             checks.append((f"{self.raw} is not null and not regexp_full_match({self.raw}, '[0-9a-f]{{64}}')",
@@ -116,6 +120,8 @@ class Dataset:
     description: str = ""
     example: str = ""              # a file name that follows the contract
     rules: tuple[RowRule, ...] = ()
+
+    optional_file: bool = False    # reference only: a landing folder may leave it out
 
     @property
     def column_names(self) -> list[str]:
@@ -220,4 +226,52 @@ SHELTERS = Dataset("shelters", r"^shelters\.csv$", reference=True, columns=(
     Column("beds", "int"), Column("target_group", "code", codes=("adults", "youth", "women", "families")),
     Column("opened", "date", required=False), Column("closed", "date", required=False)))
 
+
 REFERENCE = (MUNICIPALITIES, POPULATION, SHELTERS)
+
+# Mission targets (reference/targets.csv, documented in sample_data/README.md): what the partners
+# committed to, for one area or every area of a level. Optional: without it there are no targets.
+TARGET_LEVELS = ("national", "region", "municipality")
+TARGETS = Dataset(
+    "targets", r"^targets\.csv$", reference=True, optional_file=True,
+    description="shared mission targets: indicator, area, target value, direction, baseline, deadline, owner",
+    example="targets.csv",
+    columns=(
+        Column("target_id", "text"),
+        Column("indicator", "text"),
+        Column("level", "code", codes=TARGET_LEVELS),
+        Column("area_code", "text"),             # DK, a region or municipality code, or * for every one
+        Column("breakdown", "text", required=False),
+        Column("target", "number"),
+        Column("target_kind", "code", codes=("value", "change")),   # change: relative to the baseline
+        Column("direction", "code", codes=("at_most", "at_least")),
+        Column("baseline_period", "text"),
+        Column("deadline", "date"),
+        Column("owner", "text"),
+        Column("description", "text"),
+    ),
+    rules=(
+        RowRule("duplicate_target_id", "target_id",
+                "(select count(*) from typed t2 where t2.target_id = t.target_id) > 1",
+                "target_id appears more than once"),
+        RowRule("unknown_indicator", "indicator", "t.indicator not in (select indicator from known_indicators)",
+                "indicator is not one of the indicators in shared/spec/indicators.md"),
+        RowRule("unknown_area", "area_code", """not (
+                    (t.level = 'national' and t.area_code = 'DK')
+                    or (t.level = 'region' and (t.area_code = '*' or try_cast(t.area_code as integer)
+                        in (select region_code from municipalities)))
+                    or (t.level = 'municipality' and (t.area_code = '*' or try_cast(t.area_code as integer)
+                        in (select municipality_code from municipalities))))""",
+                "area_code must be DK (national), a region or municipality code of the level, or * for all of them"),
+        RowRule("period_format", "baseline_period",
+                "not regexp_full_match(t.baseline_period, '\\d{4}(-Q[1-4]|-(0[1-9]|1[0-2]))?')",
+                "baseline_period must be a year (2024), a quarter (2024-Q3) or a month (2024-07)"),
+        RowRule("deadline_before_baseline", "deadline",
+                "year(t.deadline) < try_cast(left(t.baseline_period, 4) as integer)",
+                "deadline must be after the baseline period"),
+        RowRule("change_below_minus_one", "target",
+                "t.target_kind = 'change' and t.target < -1",
+                "a change target is relative to the baseline: -0.5 halves it, -1 is the least possible"),
+    ),
+)
+

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from reports import charts, danish, texts
+from reports.mission import Mission, peer_section, target_sections
 from reports.published import Area, Published
 from reports.page import Section
 
@@ -89,7 +90,7 @@ def yearly_groups(published: Published, area: Area, indicators: list[str], secti
                    chart_description=f"{heading} pr. år")
 
 
-def area_sections(published: Published, area: Area) -> list[Section]:
+def area_sections(published: Published, area: Area, mission: Mission) -> list[Section]:
     year = published.latest_year
     sections = [headline(published, area), comparison(published, area),
                 yearly_groups(published, area, ["nights_beyond_refund_cap"], "refusion",
@@ -116,4 +117,5 @@ def area_sections(published: Published, area: Area) -> list[Section]:
                                        f"Hjemløsetællingen {count_years[-1]}"))
     for section in sections[2:]:
         section.table = section.table.fillna("–")
-    return sections
+    peers = peer_section(mission, area) if area.level == "municipality" else None
+    return sections[:2] + ([peers] if peers else []) + target_sections(mission, area) + sections[2:]

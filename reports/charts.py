@@ -58,3 +58,17 @@ def grouped_bars(data: pd.DataFrame, title: str, description: str, y_title: str,
     if not stacked:
         encoding["xOffset"] = alt.XOffset("group:N", sort=groups)
     return _chart(data, title, description).mark_bar().encode(**encoding)
+
+
+def path_to_target(data: pd.DataFrame, title: str, description: str, y_title: str, share: bool = False) -> alt.Chart:
+    """Actual values and the straight path to a target over time: columns day, value, series."""
+    series = list(dict.fromkeys(data["series"]))
+    return _chart(data, title, description).mark_line(point=True, strokeWidth=2).encode(
+        x=alt.X("day:T", title=None, axis=alt.Axis(format="%Y", tickCount="year")),
+        y=alt.Y("value:Q", title=y_title, axis=alt.Axis(format=_axis_format(share))),
+        color=alt.Color("series:N", title=None, sort=series, scale=alt.Scale(domain=series, range=PALETTE[: len(series)]),
+                        legend=alt.Legend(orient="bottom")),
+        strokeDash=alt.StrokeDash("series:N", sort=series, legend=None,
+                                  scale=alt.Scale(domain=series, range=[[1, 0], [6, 4]][: len(series)])),
+        tooltip=[alt.Tooltip("series:N", title=" "), alt.Tooltip("day:T", title="Dato", format="%d.%m.%Y"),
+                 alt.Tooltip("value:Q", title=y_title, format=".1%" if share else ",.1~f")])

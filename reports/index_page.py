@@ -6,12 +6,14 @@ from html import escape
 
 from reports import charts, danish, texts
 from reports.page import Section
+from reports.mission import Mission, mission_summary
 from reports.published import Published
 
 
 def area_links(published: Published, root: str = "") -> str:
     regions = [a for a in published.areas if a.level == "region"]
-    parts = [f'<p><a href="{root}national.html">Hele landet</a> · <a href="{root}data-quality.html">Datakvalitet</a></p>']
+    parts = [f'<p><a href="{root}mission.html">Fælles mål</a> · <a href="{root}national.html">Hele landet</a> · '
+             f'<a href="{root}data-quality.html">Datakvalitet</a></p>']
     for region in regions:
         municipalities = [a for a in published.areas if a.level == "municipality" and a.region == region.code]
         links = "".join(f'<li><a href="{root}{m.page}">{escape(m.name)}</a></li>' for m in municipalities)
@@ -19,13 +21,14 @@ def area_links(published: Published, root: str = "") -> str:
     return "".join(parts)
 
 
-def index_sections(published: Published) -> list[Section]:
+def index_sections(published: Published, mission: Mission) -> list[Section]:
     nation = published.area("national", "DK")
     persons = published.series(nation, "persons_in_shelter")
     chart = charts.grouped_bars(persons.assign(group="Hele landet")[["period_label", "order", "group", "value"]],
                                 "Personer på herberg og forsorgshjem pr. år",
                                 "Søjlediagram: antal personer på § 110-boformer i hele landet pr. år", "Personer")
-    return [Section(id="personer", heading="Personer på herberg", explanation=texts.explanation("persons_in_shelter"),
+    return [mission_summary(mission),
+            Section(id="personer", heading="Personer på herberg", explanation=texts.explanation("persons_in_shelter"),
                     definition=texts.definitions()["persons_in_shelter"], chart=chart,
                     table=persons[["period_label", "text"]].rename(columns={"period_label": "År", "text": "Personer"}),
                     chart_description="Antal personer på herberg i hele landet pr. år"),

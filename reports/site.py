@@ -1,5 +1,5 @@
-"""Every page: index, national, 5 regions, 98 municipalities and data quality, each with a CSV of
-its own published figures. Reads only the warehouse (`hfmon report` re-renders without recomputing)."""
+"""Every page: index, the mission, national, 5 regions, 98 municipalities and data quality, each
+with a CSV of its own published figures. Reads only the warehouse (`hfmon report` re-renders without recomputing)."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from typing import Callable
 from reports import danish
 from reports.area_page import area_sections
 from reports.index_page import index_sections
+from reports.mission import Mission, mission_sections
 from reports.page import render
 from reports.published import Published
 from reports.quality_page import quality_sections
@@ -28,12 +29,19 @@ def build_site(conn, out: Path, progress: Callable[[int, int, str], None] = lamb
     cutoff = conn.execute("select cutoff from data_window").fetchall()[0][0]
     used = conn.execute("select count(*) from deliveries where status = 'loaded'").fetchall()[0][0]
     foot = footer(cutoff, used)
+    mission = Mission(conn, published)
     areas = published.areas
-    total, pages = len(areas) + 2, []
+    total, pages = len(areas) + 3, []
     pages.append(render(out / "index.html", "Hjemløshed og Housing First i Danmark",
                         "Overblik over herberger og forsorgshjem (§ 110) og Housing First i hele landet.",
-                        index_sections(published), foot))
+                        index_sections(published, mission), foot))
     progress(1, total, "index.html")
+    conn.execute(f"copy (select * from target_progress) to '{out / 'mission.csv'}' (header)")
+    pages.append(render(out / "mission.html", "Fælles mål",
+                        "De mål, stat, kommuner, regioner og herberger har sat sammen, og hvor langt vi er nået. "
+                        "Status sammenligner det seneste tal med den lige sti fra udgangspunktet til målet.",
+                        mission_sections(mission), foot, download="mission.csv"))
+    progress(2, total, "mission.html")
     for area in areas:
         root = "" if area.level == "national" else "../"
         csv_path = (out / area.page).with_suffix(".csv")
@@ -44,7 +52,7 @@ def build_site(conn, out: Path, progress: Callable[[int, int, str], None] = lamb
         pages.append(render(out / area.page, area.name,
                             f"Herbergsbrug, udflytning og Housing First for {area.name}"
                             f" (seneste hele år: {published.latest_year}).",
-                            area_sections(published, area), foot, root=root, download=csv_path.name))
+                            area_sections(published, area, mission), foot, root=root, download=csv_path.name))
         progress(len(pages), total, area.page)
     pages.append(render(out / "data-quality.html", "Datakvalitet", "Leverancer, afviste filer og karantæne.",
                         quality_sections(conn), foot))

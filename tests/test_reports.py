@@ -14,7 +14,7 @@ CHROMIUM = shutil.which("chromium")
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
         "--disable-sync", "--no-first-run"]
 PAGES = ["index.html", "national.html", "region/1084.html", "municipality/101.html", "municipality/147.html",
-         "data-quality.html"]
+         "data-quality.html", "mission.html"]
 
 
 @pytest.fixture(scope="module")
@@ -98,7 +98,7 @@ def test_hfmon_report_rerenders_from_the_warehouse(small_run, tmp_path):
     result = subprocess.run([sys.executable, "-m", "pipelines.cli", "report", "--home", str(settings.home_dir)],
                             capture_output=True, text=True, timeout=600)
     assert result.returncode == 0, result.stderr
-    assert "106/106 pages" in result.stderr and index.exists()   # index, national, 5 + 98 areas, data quality
+    assert "107/107 pages" in result.stderr and index.exists()   # index, mission, national, 5 + 98 areas, data quality
     missing = subprocess.run([sys.executable, "-m", "pipelines.cli", "report", "--home", str(tmp_path)],
                              capture_output=True, text=True, timeout=60)
     assert missing.returncode == 2 and "run `hfmon run` first" in missing.stderr and "Traceback" not in missing.stderr

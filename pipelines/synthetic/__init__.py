@@ -69,9 +69,14 @@ def write_homeless_counts(out: Path, rng, municipalities: pd.DataFrame, weights:
         counted[counted["persons"] > 0].to_csv(folder / f"count_{year}.csv", index=False)
 
 
+SAMPLE_TARGETS = Path(__file__).parent / "targets.csv"
+
+
 def write_reference(out: Path, municipalities: pd.DataFrame, shelters: pd.DataFrame, years: range) -> None:
     folder = out / "reference"
     folder.mkdir(parents=True, exist_ok=True)
+    # The partners' mission targets (a realistic set, the same at every scale).
+    (folder / "targets.csv").write_bytes(SAMPLE_TARGETS.read_bytes())
     municipalities[["municipality_code", "name", "region_code"]].to_csv(folder / "municipalities.csv", index=False)
     geography.population_by_year(municipalities, years).to_csv(folder / "population.csv", index=False)
     frame = shelters.assign(opened=shelters["opened"].dt.strftime("%Y-%m-%d"), closed="")
