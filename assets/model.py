@@ -38,7 +38,13 @@ def materialise(duckdb: DuckDBResource, table: str) -> dg.MaterializeResult:
     return dg.MaterializeResult(metadata={"dagster/row_count": rows})
 
 
-@dg.asset(group_name="model", kinds={"duckdb"}, deps=[shelter_stays_table])
+@dg.asset(group_name="model", kinds={"duckdb"}, deps=[shelter_stays_table, interventions_table])
+def person_numbers(duckdb: DuckDBResource) -> dg.MaterializeResult:
+    """Every person once, with the integer the model counts by (the pseudonym stays here)."""
+    return materialise(duckdb, "person_numbers")
+
+
+@dg.asset(group_name="model", kinds={"duckdb"}, deps=[shelter_stays_table, person_numbers])
 def stays_current(duckdb: DuckDBResource) -> dg.MaterializeResult:
     """Each stay once, as reported by the latest period that includes it (later files win ties)."""
     return materialise(duckdb, "stays_current")
@@ -91,20 +97,20 @@ def refund_years(duckdb: DuckDBResource) -> dg.MaterializeResult:
     with duckdb.get_connection() as conn:
         conn.execute(f"""
             create or replace table refund_years as
-            select person_key, 1 as year_no, min(greatest(first_night, date '{REFUND_CAP_START}')) as year_start
+            select person_no, 1 as year_no, min(greatest(first_night, date '{REFUND_CAP_START}')) as year_start
             from stay_nights where last_night >= date '{REFUND_CAP_START}'
-            group by person_key
+            group by person_no
         """)
         # Each pass finds everyone's next refund year at once; passes = the most years anyone has.
         year_no = 1
         while True:
             added = conn.execute("""
                 insert into refund_years
-                select n.person_key, y.year_no + 1, min(greatest(n.first_night, y.year_start + 365))
+                select n.person_no, y.year_no + 1, min(greatest(n.first_night, y.year_start + 365))
                 from refund_years y
-                join stay_nights n on n.person_key = y.person_key and n.last_night >= y.year_start + 365
+                join stay_nights n on n.person_no = y.person_no and n.last_night >= y.year_start + 365
                 where y.year_no = ?
-                group by n.person_key, y.year_no
+                group by n.person_no, y.year_no
             """, [year_no]).fetchall()[0][0]
             if not added:
                 break
@@ -119,7 +125,7 @@ def refund_cap_nights(duckdb: DuckDBResource) -> dg.MaterializeResult:
     return materialise(duckdb, "refund_cap_nights")
 
 
-@dg.asset(group_name="model", kinds={"duckdb"}, deps=[interventions_table])
+@dg.asset(group_name="model", kinds={"duckdb"}, deps=[interventions_table, person_numbers])
 def cases_current(duckdb: DuckDBResource) -> dg.MaterializeResult:
     """Housing First and § 85 cases, each once, as the latest delivery reports it."""
     return materialise(duckdb, "cases_current")

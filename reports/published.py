@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from reports import danish, texts
@@ -23,6 +24,8 @@ class Area:
 
 
 SERIES_COLUMNS = ["period", "period_label", "order", "breakdown", "value", "text"]
+SERIES_SOURCES = {"period": "period", "period_label": "period_label", "breakdown": "breakdown", "value": "shown",
+                  "text": "text"}
 EMPTY_SERIES = pd.DataFrame({column: [] for column in SERIES_COLUMNS})
 
 
@@ -43,14 +46,15 @@ class Published:
                          zip(frame["value"], frame["suppression"], frame["status"], shares, decimals)]
         self.frame = frame
         self.by_area = dict(tuple(frame.groupby(["level", "area_code"])))
-        # Each series pages ask for, cut once (a page asks for dozens; filtering per ask was the
-        # report's main cost).
-        series = pd.DataFrame({"level": frame["level"], "area_code": frame["area_code"],
-                               "indicator": frame["indicator"], "kind": frame["kind"],
-                               "period": frame["period"], "period_label": frame["period_label"],
-                               "breakdown": frame["breakdown"], "value": frame["shown"], "text": frame["text"]})
-        self.by_series = {key: part.drop(columns=["level", "area_code", "indicator", "kind"]).reset_index(drop=True)
-                          for key, part in series.groupby(["level", "area_code", "indicator", "kind"], sort=False)}
+        # Each series pages ask for, cut once as array slices (a page asks for dozens; filtering
+        # the whole frame per ask was the report's main cost, and so is building small frames).
+        key = ["level", "area_code", "indicator", "kind"]
+        ordered = frame.sort_values(key, kind="stable").reset_index(drop=True)
+        starts = np.flatnonzero(ordered[key].ne(ordered[key].shift()).any(axis=1).to_numpy())
+        bounds = np.append(starts, len(ordered))
+        columns = {c: ordered[source].to_numpy() for c, source in SERIES_SOURCES.items()}
+        self.by_series = {tuple(k): {c: values[a:b] for c, values in columns.items()}
+                          for k, a, b in zip(ordered.loc[starts, key].itertuples(index=False), bounds, bounds[1:])}
         self.years = sorted(frame.loc[(frame["indicator"] == "persons_in_shelter") & (frame["kind"] == "year"),
                                       "period"].unique())
         self.latest_year = self.years[-1] if self.years else None
@@ -72,7 +76,10 @@ class Published:
 
     def series(self, area: Area, indicator: str, periods: str = "year", breakdown: str | None = "") -> pd.DataFrame:
         """One indicator for an area: period, label, order, value (NaN when not shown), text."""
-        rows = self.by_series.get((area.level, area.code, indicator, periods), EMPTY_SERIES)
+        arrays = self.by_series.get((area.level, area.code, indicator, periods))
+        if arrays is None:
+            return EMPTY_SERIES.copy()
         if breakdown is not None:
-            rows = rows[rows["breakdown"].to_numpy() == breakdown]
-        return rows.assign(order=range(len(rows)))[SERIES_COLUMNS]
+            keep = arrays["breakdown"] == breakdown
+            arrays = {c: values[keep] for c, values in arrays.items()}
+        return pd.DataFrame({**arrays, "order": range(len(arrays["period"]))})[SERIES_COLUMNS]

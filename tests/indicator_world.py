@@ -18,7 +18,7 @@ from pipelines.resources import Warehouse
 MUNICIPALITIES = [(101, "København", 1084), (147, "Frederiksberg", 1084), (751, "Aarhus", 1082)]
 POPULATION = {101: 10_000, 147: 5_000, 751: 20_000}
 SHELTERS = [("S1", "Herberg 1", 101, 10, "adults"), ("S2", "Herberg 2", 751, 5, "adults")]
-MODEL_STEPS = [model.stays_current, model.data_window, model.periods, model.areas, model.episodes,
+MODEL_STEPS = [model.person_numbers, model.stays_current, model.data_window, model.periods, model.areas, model.episodes,
                model.stay_nights, model.refund_years, model.refund_cap_nights, model.cases_current,
                model.episode_starts, model.area_population, indicator_assets.indicators,
                indicator_assets.indicators_published]

@@ -122,7 +122,7 @@ def test_published_csv_has_no_small_cells_and_no_person_level_values(small_run, 
     assert (published["suppression"].fillna("") != "").any(), "a small fixture has small cells to suppress"
     text = (settings.published_dir / "indicators.csv").read_text()
     assert not re.search(r"[0-9a-f]{64}", text)
-    keys = {r[0] for r in warehouse.execute("select distinct person_key from stays_current limit 20").fetchall()}
+    keys = {r[0] for r in warehouse.execute("select distinct person_key from shelter_stays limit 20").fetchall()}
     html = (settings.published_dir / "index.html").read_text()
     assert not any(key in html or key in text for key in keys)
 

@@ -4,8 +4,8 @@
 -- status: case when data_start > period_start - 730 then 'insufficient_history' else 'ok' end
 -- A person with several starts in the period is judged by their first start in the area; the
 -- national figure still counts each person once.
-select p.period, s.municipality_code, '' as breakdown, s.person_key as unit
+select p.period, s.municipality_code, '' as breakdown, s.person_no as unit
 from episode_starts s
 join indicator_periods p on s.first_entry between p.period_start and p.period_end
 where s.first_time
-qualify row_number() over (partition by p.period, s.municipality_code, s.person_key order by s.first_entry) = 1
+qualify row_number() over (partition by p.period, s.municipality_code, s.person_no order by s.first_entry) = 1

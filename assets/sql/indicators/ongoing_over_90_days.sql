@@ -6,7 +6,7 @@
 select p.period, e.exit_municipality_code as municipality_code,
        unnest(case when year(e.first_entry) - e.birth_year between 18 and 24 then ['', 'age_group=18-24']
                    else [''] end) as breakdown,
-       e.person_key as unit
+       e.person_no as unit
 from episodes e
 join indicator_periods p on (e.exit_date is null or e.exit_date > p.period_end)
     and p.period_end - e.first_entry > 90

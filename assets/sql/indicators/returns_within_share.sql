@@ -4,13 +4,13 @@
 -- status: case when period_end + $variant > cutoff then 'insufficient_follow_up' else 'ok' end
 -- Attributed to the municipality the person left shelter from (the episode's last stay).
 with first_housing_exit as (
-    select p.period, e.person_key, e.exit_date, e.exit_municipality_code as municipality_code
+    select p.period, e.person_no, e.exit_date, e.exit_municipality_code as municipality_code
     from episodes e
     join indicator_periods p on e.exit_date between p.period_start and p.period_end
     where e.exit_destination in ('own_housing', 'supported_housing')
-    qualify row_number() over (partition by p.period, e.person_key order by e.exit_date, e.episode_no) = 1
+    qualify row_number() over (partition by p.period, e.person_no order by e.exit_date, e.episode_no) = 1
 )
-select x.period, x.municipality_code, '' as breakdown, x.person_key as unit,
-       exists (select 1 from stays_current s where s.person_key = x.person_key
+select x.period, x.municipality_code, '' as breakdown, x.person_no as unit,
+       exists (select 1 from stays_current s where s.person_no = x.person_no
                and s.entry_date > x.exit_date and s.entry_date <= x.exit_date + $variant) as hit
 from first_housing_exit x

@@ -17,15 +17,15 @@ with stays as (
            coalesce(entry_date > max(ends) over (person_order rows between unbounded preceding and 1 preceding) + 1, true)
                as starts_episode
     from stays
-    window person_order as (partition by person_key order by entry_date, ends, shelter_id, stay_id)
+    window person_order as (partition by person_no order by entry_date, ends, shelter_id, stay_id)
 ), numbered as (
-    select *, sum(starts_episode::integer) over (partition by person_key order by stay_no rows unbounded preceding) as episode_no
+    select *, sum(starts_episode::integer) over (partition by person_no order by stay_no rows unbounded preceding) as episode_no
     from marked
 )
 -- First and last stay by position, not by sorting a list per episode (16x faster at 10x scale);
 -- the _null variants keep a first stay's empty value rather than skipping to the next stay's.
-select person_key, episode_no::integer as episode_no,
-       person_key || '#' || episode_no as episode_id,
+select person_no, episode_no::integer as episode_no,
+       person_no::bigint * 100000 + episode_no as episode_id,   -- one number per episode
        min(entry_date) as first_entry,
        case when bool_or(exit_date is null) then null else max(exit_date) end as exit_date,
        case when bool_or(exit_date is null) then null else arg_max_null(exit_destination, (ends, entry_date, stay_id)) end as exit_destination,
@@ -36,4 +36,4 @@ select person_key, episode_no::integer as episode_no,
        arg_min_null(birth_year, stay_no) as birth_year,
        count(*) as stays
 from numbered
-group by person_key, episode_no
+group by person_no, episode_no

@@ -9,13 +9,13 @@
 -- One row per run of beyond-cap nights, with the stay's acting municipality.
 create or replace table refund_cap_nights as
 with runs as (
-    select n.person_key, n.municipality_code, y.year_start,
+    select n.person_no, n.municipality_code, y.year_start,
            greatest(n.first_night, y.year_start) as a, least(n.last_night, y.year_start + 364) as b
     from stay_nights n
-    join refund_years y on y.person_key = n.person_key
+    join refund_years y on y.person_no = n.person_no
         and n.last_night >= y.year_start and n.first_night <= y.year_start + 364
 ), counted as (
-    select *, coalesce(sum(b - a + 1) over (partition by person_key, year_start order by a
+    select *, coalesce(sum(b - a + 1) over (partition by person_no, year_start order by a
                                             rows between unbounded preceding and 1 preceding), 0) as nights_before
     from runs
 ), by_cap as (
@@ -23,7 +23,7 @@ with runs as (
     union all
     select *, greatest(a, date '2026-04-01'), b, 90 from counted where b >= date '2026-04-01'
 )
-select person_key, municipality_code, year_start,
+select person_no, municipality_code, year_start,
        greatest(run_from, a + (cap - nights_before)::integer) as first_night, run_to as last_night
 from by_cap
 where greatest(run_from, a + (cap - nights_before)::integer) <= run_to

@@ -4,18 +4,18 @@
 -- One row per stay with at least one night: the first and last night it alone covers.
 create or replace table stay_nights as
 with nights as (
-    select s.person_key, s.shelter_id, s.stay_id, s.municipality_code, sh.municipality_code as shelter_municipality_code,
+    select s.person_no, s.shelter_id, s.stay_id, s.municipality_code, sh.municipality_code as shelter_municipality_code,
            s.entry_date as first_night, coalesce(s.exit_date, w.cutoff + 1) - 1 as last_night
     from stays_current s
     cross join data_window w
     left join shelters sh using (shelter_id)
     where coalesce(s.exit_date, w.cutoff + 1) > s.entry_date
 ), after_earlier as (
-    select *, max(last_night) over (partition by person_key order by first_night, last_night, shelter_id, stay_id
+    select *, max(last_night) over (partition by person_no order by first_night, last_night, shelter_id, stay_id
                                     rows between unbounded preceding and 1 preceding) as earlier_last_night
     from nights
 )
-select person_key, shelter_id, stay_id, municipality_code, shelter_municipality_code,
+select person_no, shelter_id, stay_id, municipality_code, shelter_municipality_code,
        greatest(first_night, coalesce(earlier_last_night + 1, first_night)) as first_night, last_night
 from after_earlier
 where greatest(first_night, coalesce(earlier_last_night + 1, first_night)) <= last_night
