@@ -40,6 +40,22 @@ def load_reference(conn, dataset: Dataset, path) -> int:
                             for c in dataset.columns)
         conn.execute(f"create or replace table {dataset.name} as select {columns} limit 0")
         return 0
+    problems = reference_problems(conn, dataset, path)
+    if problems:
+        listed = "; ".join(f"{path.name}:{line}:{column} {rule}" for line, column, rule, _ in problems[:5])
+        raise dg.Failure(description=f"Reference data is invalid: {listed}. Correct the file and run again.")
+    conn.execute(f"create or replace table {dataset.name} as select {typed_columns(dataset)} from source")
+    conn.execute("drop table source")
+    return conn.execute(f"select count(*) from {dataset.name}").fetchall()[0][0]
+
+
+def typed_columns(dataset: Dataset) -> str:
+    return ", ".join(f"{c.parsed()} as {quote_identifier(c.name)}" for c in dataset.columns)
+
+
+def reference_problems(conn, dataset: Dataset, path) -> list[tuple[int, str, str, str]]:
+    """Every (line, column, rule, message) a reference file breaks: column rules first, then row
+    rules on the typed rows. Leaves the file's rows in the temp table `source`."""
     if not path.exists():
         raise dg.Failure(description=f"Reference file missing: {path}. Every landing folder needs "
                                      f"reference/{dataset.name}.csv (see the data contract).")
@@ -50,28 +66,25 @@ def load_reference(conn, dataset: Dataset, path) -> int:
     if missing:
         raise dg.Failure(description=f"{path}:1: reference file lacks column(s) {', '.join(missing)}.")
     spec = "{" + ", ".join(f"{sql_text(c)}: 'VARCHAR'" for c in dialect.header) + "}"
-    typed = ", ".join((f"{c.parsed()} as {quote_identifier(c.name)}" if c.name in dialect.header
-                       else f"null as {quote_identifier(c.name)}") for c in dataset.columns)
-    problems = " union all ".join(
-        f"select line, {sql_text(c.name)} as column_name, {c.broken_rule()} as rule from source"
-        for c in dataset.columns if c.name in dialect.header)
+    absent = ", ".join(f"null::varchar as {quote_identifier(c.name)}" for c in dataset.columns
+                       if c.name not in dialect.header)
     conn.execute(f"""create or replace temp table source as
-        select *, ordinality + 1 as line from read_csv({sql_text(str(path))}, header = true,
+        select *, {absent + ',' if absent else ''} ordinality + 1 as line
+        from read_csv({sql_text(str(path))}, header = true,
             auto_detect = false, delim = {sql_text(dialect.delimiter)}, encoding = '{dialect.encoding}',
             quote = '"', escape = '"', columns = {spec}) with ordinality""")
-    bad = conn.execute(f"select line, column_name, rule from ({problems}) where rule is not null "
-                       "order by line limit 5").fetchall()
-    if not bad and dataset.rules:
-        conn.execute(f"create or replace temp table typed as select line, {typed} from source")
-        bad = conn.execute(" union all ".join(
-            f"select line, {sql_text(rule.column)}, {sql_text(rule.name + ': ' + rule.message)} from typed t "
-            f"where coalesce(({rule.broken}), false)" for rule in dataset.rules) + " order by 1 limit 5").fetchall()
-    if bad:
-        listed = "; ".join(f"{path.name}:{line}:{col} {rule}" for line, col, rule in bad)
-        raise dg.Failure(description=f"Reference data is invalid: {listed}. Correct the file and run again.")
-    conn.execute(f"create or replace table {dataset.name} as select {typed} from source")
-    conn.execute("drop table source")
-    return conn.execute(f"select count(*) from {dataset.name}").fetchall()[0][0]
+    column_rules = " union all ".join(
+        f"select line, {sql_text(c.name)} as column_name, rule, case rule "
+        + " ".join(f"when {sql_text(rule)} then {sql_text(text)}" for rule, text in c.messages().items())
+        + f" end from (select line, {c.broken_rule()} as rule from source) where rule is not null"
+        for c in dataset.columns if c.name in dialect.header)
+    problems = conn.execute(f"select * from ({column_rules}) order by line, column_name").fetchall()
+    if problems or not dataset.rules:
+        return problems
+    conn.execute(f"create or replace temp table typed as select line, {typed_columns(dataset)} from source")
+    return conn.execute(" union all ".join(
+        f"select line, {sql_text(rule.column)}, {sql_text(rule.name)}, {sql_text(rule.message)} from typed t "
+        f"where coalesce(({rule.broken}), false)" for rule in dataset.rules) + " order by 1, 2").fetchall()
 
 
 def reference_asset(dataset: Dataset) -> dg.AssetsDefinition:

@@ -23,6 +23,13 @@ from pipelines.resources import LandingFolder
 MISSION_SQL = Path(__file__).parent / "sql" / "mission"
 
 
+def register_known_indicators(conn) -> None:
+    """Temp table `known_indicators`: every indicator id a target may name (one per SQL unit)."""
+    indicator_ids = sorted({unit.indicator for unit in read_units(INDICATOR_SQL_DIR)})
+    conn.execute("create or replace temp table known_indicators as select unnest(?::varchar[]) as indicator",
+                 [indicator_ids])
+
+
 def run_sql(duckdb: DuckDBResource, table: str) -> dg.MaterializeResult:
     with duckdb.get_connection() as conn:
         conn.execute((MISSION_SQL / f"{table}.sql").read_text())
@@ -35,10 +42,8 @@ def targets(duckdb: DuckDBResource, landing: LandingFolder) -> dg.MaterializeRes
     """Mission targets from reference/targets.csv (none when the file is absent); the run stops with
     file, line, column and rule when a target breaks the contract."""
     path = landing.root() / "reference" / "targets.csv"
-    indicator_ids = sorted({unit.indicator for unit in read_units(INDICATOR_SQL_DIR)})
     with duckdb.get_connection() as conn:
-        conn.execute("create or replace temp table known_indicators as select unnest(?::varchar[]) as indicator",
-                     [indicator_ids])
+        register_known_indicators(conn)
         rows = load_reference(conn, TARGETS, path)
     return dg.MaterializeResult(metadata={"dagster/row_count": rows, "file_present": path.exists()})
 

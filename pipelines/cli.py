@@ -162,7 +162,7 @@ def parser() -> argparse.ArgumentParser:
     r.set_defaults(handler=report)
     v = commands.add_parser("validate", help="check delivery files against the data contract (nothing is loaded)")
     v.add_argument("files", nargs="+", metavar="FILE", help="delivery files (.csv or .csv.gz)")
-    v.add_argument("--dataset", choices=["shelter_stays", "interventions", "homeless_count"],
+    v.add_argument("--dataset", choices=["shelter_stays", "interventions", "homeless_count", "targets"],
                    help="the dataset (default: from the folder name or the file name)")
     v.set_defaults(handler=validate)
     g = commands.add_parser("generate", help="write a synthetic landing folder in the data contract's format")

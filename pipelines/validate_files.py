@@ -11,9 +11,10 @@ import dagster as dg
 import duckdb
 
 from assets.delivery_files import describe, refusal_rule
-from assets.ingest import load_raw, load_reference, register_files
+from assets.ingest import load_raw, load_reference, reference_problems, register_files
+from assets.mission import register_known_indicators
 from assets.validate import find_problems
-from checks.contract import DELIVERED, MUNICIPALITIES, SHELTERS
+from checks.contract import DELIVERED, MUNICIPALITIES, SHELTERS, TARGETS
 from pipelines.synthetic.geography import MUNICIPALITIES_CSV
 
 DATASETS = {d.name: d for d in DELIVERED}
@@ -33,6 +34,8 @@ class Problem:
 
 
 def infer_dataset(path: Path) -> str | None:
+    if path.name == "targets.csv":
+        return TARGETS.name
     if path.parent.name in DATASETS:
         return path.parent.name
     matches = [name for name, d in DATASETS.items() if re.match(d.file_pattern, path.name)]
@@ -73,16 +76,31 @@ ACCOUNTS_SQL = " union all ".join(f"""
     from delivery_files d where d.dataset = '{d.name}'""" for d in DELIVERED)
 
 
+def validate_targets(path: Path) -> list[Problem]:
+    """reference/targets.csv against its contract, every problem listed (the run stops at any)."""
+    with duckdb.connect() as conn:
+        try:
+            load_references(conn, [path.parent / "targets.csv"])
+            register_known_indicators(conn)
+            found = reference_problems(conn, TARGETS, path)
+        except dg.Failure as failure:
+            return [Problem(str(path), 1, "-", "reference", failure.description)]
+    return [Problem(str(path), line, column, rule, message) for line, column, rule, message in found]
+
+
 def validate_files(paths: list[Path], dataset: str | None = None) -> Report:
     problems, records = [], []
     for path in paths:
         name = dataset or infer_dataset(path)
+        if name == TARGETS.name and path.is_file():
+            problems += validate_targets(path)
+            continue
         if not path.is_file():
             problems.append(Problem(str(path), 1, "-", "unreadable", "no such file"))
         elif name not in DATASETS:
             problems.append(Problem(str(path), 1, "-", "unknown_dataset",
                                     "cannot tell the dataset from the path; give --dataset "
-                                    + "|".join(DATASETS)))
+                                    + "|".join([*DATASETS, TARGETS.name])))
         else:
             records.append(describe(path, str(path), DATASETS[name]))
     if not records:

@@ -12,6 +12,8 @@ import pytest
 from assets.mission import MISSION_SQL
 from tests.conftest import run_pipeline
 
+REPO = MISSION_SQL.parents[2]
+
 TARGET_COLUMNS = ("target_id, indicator, level, area_code, breakdown, target, target_kind, direction, "
                   "baseline_period, deadline, owner, description")
 
@@ -144,3 +146,16 @@ def test_peer_groups_and_peer_median(small_run, warehouse):
     settings, _ = small_run
     page = (settings.published_dir / "municipality" / "250.html").read_text()
     assert "Sammenlignet med kommuner som" in page and "median" in page
+
+
+def test_hfmon_validate_checks_a_targets_file(tmp_path):
+    import subprocess
+    import sys
+    reference = tmp_path / "reference"
+    reference.mkdir()
+    good = (REPO / "sample_data" / "reference" / "targets.csv").read_text()
+    (reference / "targets.csv").write_text(good.replace(",*,,0.9,value,at_least,2023,", ",*,,0.9,value,at_least,2023x,"))
+    result = subprocess.run([sys.executable, "-m", "pipelines.cli", "validate", str(reference / "targets.csv")],
+                            capture_output=True, text=True, timeout=300)
+    assert result.returncode == 1 and "Traceback" not in result.stderr + result.stdout
+    assert "targets.csv:5:baseline_period period_format" in result.stdout
