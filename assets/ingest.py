@@ -21,10 +21,13 @@ from pipelines.resources import LandingFolder
 
 # A CPR number (data contract): DDMMYY-XXXX, or ten digits whose first six form a valid date, standing
 # alone or between non-alphanumeric characters (so a run of digits inside a hex pseudonym is not one).
+# The cheap regexp_matches runs first, so only the rare candidate is split and its date tried.
 CPR_MACRO = r"""
-create or replace temp macro looks_like_cpr(v) as coalesce(list_bool_or(list_transform(
-    regexp_extract_all(v, '(?:^|[^0-9A-Za-z])([0-9]{6}-?[0-9]{4})(?:[^0-9A-Za-z]|$)', 1),
-    c -> try_strptime(left(c, 6), '%d%m%y') is not null)), false)
+create or replace temp macro looks_like_cpr(v) as
+    regexp_matches(v, '(?:^|[^0-9A-Za-z])[0-9]{6}-?[0-9]{4}(?:[^0-9A-Za-z]|$)')
+    and coalesce(list_bool_or(list_transform(
+        regexp_extract_all(v, '(?:^|[^0-9A-Za-z])([0-9]{6}-?[0-9]{4})(?:[^0-9A-Za-z]|$)', 1),
+        c -> try_strptime(left(c, 6), '%d%m%y') is not null)), false)
 """
 CPR_REFUSAL = ("cpr_number: a value that looks like a CPR number is in line {line}, column {column}: the whole file is refused "
                "and nothing from it is kept. Replace CPR numbers by the person_key pseudonym and deliver again.")
