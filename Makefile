@@ -5,7 +5,7 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 
-.PHONY: install run test browser postgres ui lock sample-data clean
+.PHONY: install run test browser postgres ui lock sample-data benchmark clean
 
 $(BIN)/.installed: requirements.lock pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -34,6 +34,11 @@ postgres:
 # The Dagster UI on the same definitions and settings as `hfmon run` (telemetry off).
 ui: install
 	DAGSTER_HOME=$$($(BIN)/python -m pipelines.settings dagster-home) $(BIN)/dagster dev -m pipelines.definitions
+
+# Benchmarks at 1x, 10x and 100x the national scale; writes the table in benchmarks/README.md
+# (about 30 minutes; landing folders are generated once into /tmp/hfmon-benchmarks).
+benchmark: install
+	$(BIN)/python -m benchmarks.run --scales 1 10 100
 
 # Re-create sample_data/ (deterministic: the same seed gives the same files).
 sample-data: install
