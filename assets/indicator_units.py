@@ -10,6 +10,9 @@ A file starts with a header of `-- key: value` lines, then one SELECT of *facts*
     -- status: <SQL over period_start, period_end, data_start, cutoff>   (default 'ok')
     -- scale: 10000              (ratio only: value = numerator / denominator * scale)
     -- total: no                 (no '' total row: the breakdown's parts do not add up to one)
+    -- units: once per period     (count/share: the facts hold a unit at most once per period and
+                                   breakdown, e.g. an episode by its exit date, so rows are counted
+                                   instead of de-duplicated: 4x cheaper; a test holds every such file to it)
     -- variants: a_6m: 182; a_12m: 365   (one file, several indicators: $variant in the SQL is
                                            replaced by each value; used for follow-up horizons)
 
@@ -29,14 +32,14 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-HEADER = re.compile(r"^--\s*(indicator|definition|aggregate|periods|levels|status|scale|total|variants):\s*(.+?)\s*$")
+HEADER = re.compile(r"^--\s*(indicator|definition|aggregate|periods|levels|status|scale|total|variants|units):\s*(.+?)\s*$")
 PERIOD_TYPES = {"year", "quarter", "month"}
 LEVELS = ("national", "region", "municipality")
 AGGREGATES = {
-    "count": "count(distinct unit) as value, null::double as numerator, null::double as denominator",
+    "count": "count({counted}) as value, null::double as numerator, null::double as denominator",
     "sum": "sum(amount) as value, null::double as numerator, null::double as denominator",
-    "share": """count(distinct unit) filter (where hit) / nullif(count(distinct unit), 0) as value,
-                count(distinct unit) filter (where hit) as numerator, count(distinct unit) as denominator""",
+    "share": """count({counted}) filter (where hit) / nullif(count({counted}), 0) as value,
+                count({counted}) filter (where hit) as numerator, count({counted}) as denominator""",
     "ratio": "sum(amount) / nullif(sum(base), 0) * {scale} as value, sum(amount) as numerator, sum(base) as denominator",
     # Medians carry their n as denominator, so disclosure control can see it.
     "median": "median(amount) as value, null::double as numerator, count(*) as denominator",
@@ -63,6 +66,7 @@ class IndicatorUnit:
     status: str = "'ok'"
     scale: str = "1"
     total: bool = True
+    units_once: bool = False
     path: Path | None = None
 
     @classmethod
@@ -81,6 +85,8 @@ class IndicatorUnit:
             raise ValueError(f"{path}: header needs indicator (or variants), definition and aggregate")
         if header["aggregate"] not in {*AGGREGATES, "final"}:
             raise ValueError(f"{path}: unknown aggregate {header['aggregate']!r}")
+        if header.get("units", "once per period") != "once per period":
+            raise ValueError(f"{path}: units can only be 'once per period'")
         variants = [tuple(part.split(":")) for part in header["variants"].split(";")] if "variants" in header \
             else [(header["indicator"], "")]
         if "variants" not in header and path.stem != header["indicator"]:
@@ -90,7 +96,8 @@ class IndicatorUnit:
                     periods=tuple(p.strip() for p in header.get("periods", "year, quarter").split(",")),
                     levels=tuple(lv.strip() for lv in header.get("levels", ", ".join(LEVELS)).split(",")),
                     status=header.get("status", "'ok'").replace("$variant", value.strip()),
-                    scale=header.get("scale", "1"), total=header.get("total", "yes") != "no", path=path)
+                    scale=header.get("scale", "1"), total=header.get("total", "yes") != "no",
+                    units_once=header.get("units") == "once per period", path=path)
                 for name, value in variants]
 
     def periods_sql(self) -> str:
@@ -106,7 +113,8 @@ class IndicatorUnit:
         if self.aggregate == "final":
             return f"with indicator_periods as ({self.periods_sql()}) {facts}"
         levels = ", ".join(f"'{level}'" for level in self.levels)
-        aggregate = AGGREGATES[self.aggregate].format(scale=self.scale)
+        aggregate = AGGREGATES[self.aggregate].format(scale=self.scale,
+                                                      counted="unit" if self.units_once else "distinct unit")
         value, numerator, denominator = FILLED[self.aggregate]
         divides = "false" if denominator == "null" else "coalesce(denominator, 0) = 0"
         return f"""

@@ -1,6 +1,7 @@
 -- indicator: hf_coverage_of_housing_exits
 -- definition: "of persons with an exit to own_housing in the period, the share with a CTI/ICM/ACT case active on the exit date or starting within 30 days after it"
 -- aggregate: share
+-- units: once per period
 -- status: case when period_end + 30 > cutoff then 'insufficient_follow_up' else 'ok' end
 -- A person is judged by their first exit to own_housing in the period, attributed to the
 -- municipality they left shelter from. Exits in the last 30 days before the cutoff have not had

@@ -1,6 +1,7 @@
 -- indicator: hf_housing_retention_12m
 -- definition: "of persons with a housed_date in the period in a CTI/ICM/ACT case, the share with no shelter entry within 365 days after it (insufficient_follow_up as above)"
 -- aggregate: share
+-- units: once per period
 -- status: case when period_end + 365 > cutoff then 'insufficient_follow_up' else 'ok' end
 -- A person is judged from their first housed_date in the period, in the case's municipality.
 with housed as (

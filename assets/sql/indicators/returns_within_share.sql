@@ -1,6 +1,7 @@
 -- variants: returns_within_6m_share: 182; returns_within_12m_share: 365; returns_within_24m_share: 730
 -- definition: "of persons whose first exit to housing in the period is at date d, the share with a new shelter entry in (d, d + 182/365/730 days]; status insufficient_follow_up when d + horizon can pass the cutoff for any exit of the period"
 -- aggregate: share
+-- units: once per period
 -- status: case when period_end + $variant > cutoff then 'insufficient_follow_up' else 'ok' end
 -- Attributed to the municipality the person left shelter from (the episode's last stay).
 with first_housing_exit as (
