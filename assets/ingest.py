@@ -47,13 +47,9 @@ def load_reference(conn, dataset: Dataset, path) -> int:
     if problems:
         listed = "; ".join(f"{path.name}:{line}:{column} {rule}" for line, column, rule, _ in problems[:5])
         raise dg.Failure(description=f"Reference data is invalid: {listed}. Correct the file and run again.")
-    conn.execute(f"create or replace table {dataset.name} as select {typed_columns(dataset)} from source")
+    conn.execute(f"create or replace table {dataset.name} as select {dataset.typed_columns()} from source")
     conn.execute("drop table source")
     return conn.execute(f"select count(*) from {dataset.name}").fetchall()[0][0]
-
-
-def typed_columns(dataset: Dataset) -> str:
-    return ", ".join(f"{c.parsed()} as {quote_identifier(c.name)}" for c in dataset.columns)
 
 
 def reference_problems(conn, dataset: Dataset, path) -> list[tuple[int, str, str, str]]:
@@ -68,23 +64,16 @@ def reference_problems(conn, dataset: Dataset, path) -> list[tuple[int, str, str
     missing = [c.name for c in dataset.columns if c.required and c.name not in dialect.header]
     if missing:
         raise dg.Failure(description=f"{path}:1: reference file lacks column(s) {', '.join(missing)}.")
-    spec = "{" + ", ".join(f"{sql_text(c)}: 'VARCHAR'" for c in dialect.header) + "}"
     absent = ", ".join(f"null::varchar as {quote_identifier(c.name)}" for c in dataset.columns
                        if c.name not in dialect.header)
     conn.execute(f"""create or replace temp table source as
         select *, {absent + ',' if absent else ''} ordinality + 1 as line
-        from read_csv({sql_text(str(path))}, header = true,
-            auto_detect = false, delim = {sql_text(dialect.delimiter)}, encoding = '{dialect.encoding}',
-            quote = '"', escape = '"', columns = {spec}) with ordinality""")
-    column_rules = " union all ".join(
-        f"select line, {sql_text(c.name)} as column_name, rule, case rule "
-        + " ".join(f"when {sql_text(rule)} then {sql_text(text)}" for rule, text in c.messages().items())
-        + f" end from (select line, {c.broken_rule()} as rule from source) where rule is not null"
-        for c in dataset.columns if c.name in dialect.header)
-    problems = conn.execute(f"select * from ({column_rules}) order by line, column_name").fetchall()
+        from {text_scan([str(path)], dialect.encoding, dialect.delimiter, dialect.header)}""")
+    problems = conn.execute(f"""select line, column_name, rule, message
+                                from ({dataset.column_problems("source", "line")}) order by line, column_name""").fetchall()
     if problems or not dataset.rules:
         return problems
-    conn.execute(f"create or replace temp table typed as select line, {typed_columns(dataset)} from source")
+    conn.execute(f"create or replace temp table typed as select line, {dataset.typed_columns()} from source")
     return conn.execute(" union all ".join(
         f"select line, {sql_text(rule.column)}, {sql_text(rule.name)}, {sql_text(rule.message)} from typed t "
         f"where coalesce(({rule.broken}), false)" for rule in dataset.rules) + " order by 1, 2").fetchall()
@@ -207,35 +196,34 @@ def load_raw(conn, dataset: Dataset) -> None:
 
 
 def load_dialect_group(conn, dataset: Dataset, encoding, delimiter, header: list[str], paths: list[str]) -> None:
+    """Two streaming scans of the group's files, nothing held in between: the first finds CPR
+    numbers, unreadable lines and where each file's rows start; the second writes the rows of the
+    files that are not refused, each with its text-editor line number."""
     table = f"raw_{dataset.name}"
-    listing = "[" + ", ".join(sql_text(p) for p in paths) + "]"
-    spec = "{" + ", ".join(f"{sql_text(c)}: 'VARCHAR'" for c in header) + "}"
+
+    def scan(errors: str) -> str:
+        return text_scan(paths, encoding, delimiter, header, "filename = true, " + errors)
+
+    # A row's values joined by a control character: one CPR match per row rather than per value.
+    row_text = "concat_ws(chr(31), " + ", ".join(quote_identifier(c) for c in header) + ")"
     conn.execute(f"""
-        create or replace temp table scanned as
-        select * from read_csv({listing}, header = true, auto_detect = false, delim = {sql_text(delimiter)},
-                               encoding = '{encoding}', quote = '"', escape = '"', columns = {spec},
-                               filename = true, store_rejects = true, rejects_scan = 'scan_info',
-                               rejects_table = 'scan_rejects')
-        with ordinality
+        create or replace temp table scanned_files as
+        select filename as path, min(ordinality) as first_ordinality,
+               min(ordinality) filter (where looks_like_cpr({row_text})) as first_cpr_ordinality
+        from {scan("store_rejects = true, rejects_scan = 'scan_info', rejects_table = 'scan_rejects'")}
+        group by filename
     """)
     conn.execute("""create or replace temp table rejected as
                     select s.file_path as path, r.line, r.error_type::varchar as error_type, r.csv_line
                     from scan_rejects r join scan_info s using (scan_id, file_id)""")
-    # The CPR guard, on values still in memory: the first finding per file, by line and column.
-    unpivoted = " union all ".join(
-        f"select filename as path, ordinality, {sql_text(c)} as column_name from scanned "
-        f"where looks_like_cpr({quote_identifier(c)})" for c in header)
-    conn.execute(f"""
+    conn.execute("""
         create or replace temp table cpr_found as
-        with hits as ({unpivoted}),
-        numbered as (select filename as path, ordinality,
-                            ordinality - min(ordinality) over (partition by filename) + 1 as row_in_file
-                     from scanned)
-        select h.path, min(n.row_in_file + 1) as line, arg_min(h.column_name, n.row_in_file) as column_name
-        from hits h join numbered n using (path, ordinality) group by h.path
+        select path, first_cpr_ordinality - first_ordinality + 2 as line, null::varchar as column_name, true as in_row
+        from scanned_files where first_cpr_ordinality is not null
         union all
-        select path, min(line), null from rejected where looks_like_cpr(csv_line) group by path
+        select path, min(line), null, false from rejected where looks_like_cpr(csv_line) group by path
     """)
+    name_cpr_columns(conn, encoding, delimiter, header)
     conn.execute(f"""
         insert into {table}_refusals
         select d.source_file, replace(replace({sql_text(CPR_REFUSAL)}, '{{line}}', min(c.line)::varchar),
@@ -247,32 +235,52 @@ def load_dialect_group(conn, dataset: Dataset, encoding, delimiter, header: list
         select distinct d.source_file, r.line, r.error_type from rejected r join delivery_files d using (path)
         where r.path not in (select path from cpr_found)
     """)
+    # Text-editor line numbers: the k-th row read from a file sits on line k + 1, plus every
+    # rejected line before it: j for k in [r_j - j, r_(j+1) - (j+1)), r_j the j-th rejected line.
+    conn.execute("""
+        create or replace temp table line_shifts as
+        select path, shift_at as from_row, lead(shift_at) over (partition by path order by j) as to_row, j as shift
+        from (select path, line - j as shift_at, j
+              from (select path, line, row_number() over (partition by path order by line) as j
+                    from (select distinct path, line from rejected)))
+    """)
     present = {c for c in header}
     columns = ", ".join(quote_identifier(c) if c in present else f"null as {quote_identifier(c)}"
                         for c in dataset.column_names)
     extras = [c for c in header if c not in dataset.column_names]
     extra = ("to_json(struct_pack(" + ", ".join(f"{quote_identifier(c)} := {quote_identifier(c)}" for c in extras)
              + "))") if extras else "null::json"
-    # Text-editor line numbers: the k-th row read from a file sits on line k + 1, plus every
-    # rejected line before it (j(k) = number of rejected lines r_j with r_j - j <= k).
     conn.execute(f"""
         insert into {table}
-        with numbered as (
-            select *, ordinality - min(ordinality) over (partition by filename) + 1 as row_in_file
-            from scanned where filename not in (select path from cpr_found)
-        ), shifts as (
-            select path, line - row_number() over (partition by path order by line) as shift_at
-            from (select distinct path, line from rejected)
-        )
-        select d.source_file,
-               n.row_in_file + 1 + coalesce((select count(*) from shifts s
-                                             where s.path = n.filename and s.shift_at <= n.row_in_file), 0) as line,
-               {columns}, {extra}
-        from numbered n join delivery_files d on d.path = n.filename
-        order by d.source_file, line
+        select f.source_file, s.ordinality - f.first_ordinality + 2 + coalesce(l.shift, 0) as line, {columns}, {extra}
+        from {scan("ignore_errors = true")} s
+        join (select path, first_ordinality, d.source_file from scanned_files join delivery_files d using (path)
+              where path not in (select path from cpr_found)) f on f.path = s.filename
+        left join line_shifts l on l.path = s.filename and s.ordinality - f.first_ordinality + 1 >= l.from_row
+                               and (l.to_row is null or s.ordinality - f.first_ordinality + 1 < l.to_row)
     """)
-    for temp in ("scanned", "rejected", "cpr_found", "scan_rejects", "scan_info"):
+    for temp in ("scanned_files", "rejected", "cpr_found", "line_shifts", "scan_rejects", "scan_info"):
         conn.execute(f"drop table if exists {temp}")
+
+
+def text_scan(paths: list[str], encoding: str, delimiter: str, header: list[str], options: str = "") -> str:
+    """read_csv of files of one dialect, every column as text, rows numbered (`ordinality` runs over
+    the files in listing order, contiguous per file, the same on every scan)."""
+    listing = "[" + ", ".join(sql_text(p) for p in paths) + "]"
+    spec = "{" + ", ".join(f"{sql_text(c)}: 'VARCHAR'" for c in header) + "}"
+    return (f"read_csv({listing}, header = true, auto_detect = false, delim = {sql_text(delimiter)}, "
+            f"encoding = '{encoding}', quote = '\"', escape = '\"', columns = {spec}{', ' + options if options else ''}) "
+            "with ordinality")
+
+
+def name_cpr_columns(conn, encoding: str, delimiter: str, header: list[str]) -> None:
+    """The column of each CPR finding in a row (rare: only a file about to be refused is read again)."""
+    first_column = "case " + " ".join(f"when looks_like_cpr({quote_identifier(c)}) then {sql_text(c)}"
+                                      for c in header) + " end"
+    for path, line in conn.execute("select path, line from cpr_found where in_row").fetchall():
+        column = conn.execute(f"select {first_column} from {text_scan([path], encoding, delimiter, header, 'ignore_errors = true')} "
+                              "where ordinality = ? - 1", [line]).fetchall()
+        conn.execute("update cpr_found set column_name = ? where path = ? and in_row", [column[0][0], path])
 
 
 def raw_asset(dataset: Dataset) -> dg.AssetsDefinition:

@@ -23,19 +23,9 @@ STRUCTURE_MESSAGE = "the line cannot be split into the file's columns (wrong num
 DUPLICATE_KEY = {"shelter_stays": "stay_id", "interventions": "case_id"}
 
 
-def typed_columns(dataset: Dataset) -> str:
-    return ", ".join(f"{c.parsed()} as {quote_identifier(c.name)}" for c in dataset.columns)
-
-
 def problems_sql(dataset: Dataset) -> str:
     """Every broken column rule, row rule and unreadable line of raw_<dataset>; needs typed_<dataset>."""
-    parts = []
-    for column in dataset.columns:
-        messages = " ".join(f"when {sql_text(rule)} then {sql_text(text)}" for rule, text in column.messages().items())
-        parts.append(f"""
-            select source_file, line, {sql_text(column.name)} as column_name, rule, case rule {messages} end as message
-            from (select source_file, line, {column.broken_rule()} as rule from raw_{dataset.name})
-            where rule is not null""")
+    parts = [dataset.column_problems(f"raw_{dataset.name}", "source_file, line")]
     for rule in dataset.rules:
         parts.append(f"""
             select t.source_file, t.line, {sql_text(rule.column)}, {sql_text(rule.name)}, {sql_text(rule.message)}
@@ -90,7 +80,7 @@ def find_problems(conn) -> None:
     for dataset in DELIVERED:
         given = ", ".join(f"{c.raw} is not null as {c.name}_given" for c in dataset.columns)
         conn.execute(f"""create or replace temp table typed_{dataset.name} as
-                         select r.source_file, r.line, f.provider, {typed_columns(dataset)}, {given}
+                         select r.source_file, r.line, f.provider, {dataset.typed_columns()}, {given}
                          from raw_{dataset.name} r join delivery_files f using (source_file)""")
     union = " union all ".join(f"select *, {sql_text(d.name)} as dataset from ({problems_sql(d)})" for d in DELIVERED)
     conn.execute(f"create or replace temp table found_problems as {union}")
@@ -125,10 +115,9 @@ def staging_asset(dataset: Dataset) -> dg.AssetsDefinition:
             conn.execute(f"""
                 create or replace table staging_{dataset.name} as
                 select r.source_file, r.line, f.provider, f.period, f.period_start, f.period_end, f.sha256,
-                       {typed_columns(dataset)}
+                       {dataset.typed_columns()}
                 from raw_{dataset.name} r join delivery_files f using (source_file)
                 anti join quarantine q on q.source_file = r.source_file and q.line = r.line
-                order by r.source_file, r.line
             """)
             rows = conn.execute(f"select count(*) from staging_{dataset.name}").fetchall()[0][0]
         return dg.MaterializeResult(metadata={"dagster/row_count": rows})

@@ -127,6 +127,26 @@ class Dataset:
     def column_names(self) -> list[str]:
         return [c.name for c in self.columns]
 
+    def typed_columns(self) -> str:
+        """SELECT list: every column parsed to its type, under its own name."""
+        return ", ".join(f"{c.parsed()} as {quote_identifier(c.name)}" for c in self.columns)
+
+    def column_problems(self, source: str, keys: str) -> str:
+        """SELECT of (keys, column_name, rule, message) for every broken column rule of the text rows
+        in `source`, in one pass: each row's rules side by side, then unpivoted (which drops the
+        NULLs of the rules kept)."""
+        rules = {f"rule_{c.name}": c for c in self.columns}
+        judged = ", ".join(f"{c.broken_rule()} as {quote_identifier(name)}" for name, c in rules.items())
+        messages = ", ".join(f"({sql_text(c.name)}, {sql_text(rule)}, {sql_text(text)})"
+                             for c in self.columns for rule, text in c.messages().items())
+        return f"""
+            select {keys}, m.column_name, m.rule, m.message
+            from (unpivot (select * from (select {keys}, {judged} from {source})
+                           where coalesce({", ".join(quote_identifier(name) for name in rules)}) is not null)
+                  on {", ".join(quote_identifier(name) for name in rules)} into name rule_of value broken) b
+            join (values {messages}) as m(column_name, rule, message)
+                on b.rule_of = 'rule_' || m.column_name and b.broken = m.rule"""
+
 
 SHELTER_STAYS = Dataset(
     name="shelter_stays",
