@@ -45,33 +45,33 @@ def problems_sql(dataset: Dataset) -> str:
 
 
 # Cross-row (data contract): "two stays of one person that overlap by more than one day" quarantine
-# the later-delivered stay: every row of it, so no older version of it takes its place. A stay whose
-# latest delivered row was itself quarantined is left out: its true dates are not known.
+# the later-delivered stay: every row of it, so no older version of it takes its place. A stay is
+# judged by its row from the latest period it was delivered in (a clean row wins a tie, then the
+# later file and line); if that row was itself quarantined the stay is left out: its true dates are
+# not known. The message names the earliest-delivered stay it overlaps.
 OVERLAP_SQL = """
-    with delivered as (
-        select t.*, f.period_start, f.period_end from typed_shelter_stays t join delivery_files f using (source_file)
-    ), latest as (
-        select provider, stay_id, max(period_end) as latest_end, min(period_start) as first_delivered
-        from delivered group by all
-    ), clean as (
-        select d.* from delivered d
-        anti join found_problems p on p.source_file = d.source_file and p.line = d.line
-    ), stays as (
-        select c.provider, c.stay_id, c.person_key, c.entry_date, coalesce(c.exit_date, date '9999-12-31') as ends,
-               l.first_delivered
-        from clean c join latest l on l.provider = c.provider and l.stay_id = c.stay_id and l.latest_end = c.period_end
-        qualify row_number() over (partition by c.provider, c.stay_id order by c.source_file desc, c.line desc) = 1
+    with stays as (
+        select t.provider, t.stay_id, t.person_key, t.entry_date, coalesce(t.exit_date, date '9999-12-31') as ends,
+               p.line is null as clean, min(f.period_start) over stay as first_delivered
+        from typed_shelter_stays t
+        join delivery_files f using (source_file)
+        left join found_problems p on p.source_file = t.source_file and p.line = t.line
+        window stay as (partition by t.provider, t.stay_id)
+        qualify row_number() over (stay order by f.period_end desc, clean desc, t.source_file desc, t.line desc) = 1
     ), later as (
-        select distinct on (b.provider, b.stay_id) b.provider, b.stay_id, a.provider as other_shelter,
-               a.entry_date as other_entry
-        from stays a join stays b on a.person_key = b.person_key and (a.provider, a.stay_id) <> (b.provider, b.stay_id)
+        select b.provider, b.stay_id,
+               arg_min(struct_pack(shelter := a.provider, entry := a.entry_date),
+                       (a.first_delivered, a.entry_date, a.provider, a.stay_id)) as other
+        from stays a join stays b on a.person_key = b.person_key and a.clean and b.clean
             and least(a.ends, b.ends) - greatest(a.entry_date, b.entry_date) > 1
             and (a.first_delivered, a.entry_date, a.provider, a.stay_id) < (b.first_delivered, b.entry_date, b.provider, b.stay_id)
+        group by all
     )
-    select c.source_file, c.line, 'entry_date', 'overlapping_stay',
+    select t.source_file, t.line, 'entry_date', 'overlapping_stay',
            'this stay overlaps another stay of the same person by more than one day (shelter '
-           || l.other_shelter || ', entry ' || l.other_entry || '); correct the dates'
-    from clean c join later l on l.provider = c.provider and l.stay_id = c.stay_id
+           || l.other.shelter || ', entry ' || l.other.entry || '); correct the dates'
+    from typed_shelter_stays t join later l on l.provider = t.provider and l.stay_id = t.stay_id
+    anti join found_problems p on p.source_file = t.source_file and p.line = t.line
 """
 
 

@@ -78,6 +78,12 @@ CORPUS = [
     ("a broken line, then a bad date: lines still counted as an editor does", "shelter_stays", "S001_2024-Q1.csv",
      [STAYS, STAY, "S001-2,only,three", stay(stay_id="S001-3", entry_date="10/01/2024")],
      {(3, "-", "csv_structure"), (4, "entry_date", "type_date")}),
+    ("a person in two stays at once", "shelter_stays", "S001_2024-Q1.csv",
+     [STAYS, STAY, stay(stay_id="S001-2", entry_date="2024-01-15", exit_date="2024-01-25", action_plan_date="")],
+     {(3, "entry_date", "overlapping_stay")}),
+    ("one shared day (moving between shelters) is not an overlap", "shelter_stays", "S001_2024-Q1.csv",
+     [STAYS, STAY, stay(stay_id="S001-2", entry_date="2024-01-19", exit_date="2024-01-25", action_plan_date="")],
+     set()),
     ("the same stay twice", "shelter_stays", "S001_2024-Q1.csv", [STAYS, STAY, STAY], {(3, "stay_id", "duplicate_stay_id")}),
     ("shelter closed", "shelter_stays", "S009_2024-Q1.csv", [STAYS, stay(stay_id="S009-1")],
      {(2, "entry_date", "shelter_not_open")}),
@@ -147,7 +153,8 @@ def test_malformed_delivery(tmp_path, name, dataset, file_name, lines, expected)
 def test_every_contract_rule_has_a_corpus_case():
     tested = {rule for *_, expected in CORPUS for _, _, rule in expected}
     rules = {r.name for d in DELIVERED for r in d.rules} | {"required", "type_int", "type_date", "code",
-                                                             "person_key_format", "csv_structure"}
+                                                             "person_key_format", "csv_structure",
+                                                             "duplicate_stay_id", "overlapping_stay"}
     assert rules - tested == set()
 
 
@@ -177,3 +184,13 @@ def test_a_cpr_like_run_inside_a_pseudonym_is_not_a_cpr_number(tmp_path):
     key = "a0101901234b" + "c" * 52            # ten digits, a valid date, but inside the hex pseudonym
     path = deliver(landing(tmp_path), "shelter_stays", "S001_2024-Q1.csv", [STAYS, stay(person_key=key)])
     assert validate_files([path]).problems == []
+
+
+def test_an_overlap_quarantines_the_later_delivered_stay_and_names_the_other(tmp_path):
+    root = landing(tmp_path)
+    first = deliver(root, "shelter_stays", "S001_2024-Q1.csv", [STAYS, STAY])
+    ongoing = stay(stay_id="S001-2", entry_date="2024-01-12", exit_date="2024-04-20", action_plan_date="")
+    later = deliver(root, "shelter_stays", "S001_2024-Q2.csv", [STAYS, ongoing])
+    problems = validate_files([later, first]).problems
+    assert [(p.file, p.line, p.column, p.rule) for p in problems] == [(str(later), 2, "entry_date", "overlapping_stay")]
+    assert "shelter S001, entry 2024-01-10" in problems[0].message
