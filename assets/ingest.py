@@ -69,11 +69,11 @@ def reference_problems(conn, dataset: Dataset, path) -> list[tuple[int, str, str
     conn.execute(f"""create or replace temp table source as
         select *, {absent + ',' if absent else ''} ordinality + 1 as line
         from {text_scan([str(path)], dialect.encoding, dialect.delimiter, dialect.header)}""")
+    conn.execute(f"create or replace temp table typed as select line, {dataset.typed_columns(given=True)} from source")
     problems = conn.execute(f"""select line, column_name, rule, message
-                                from ({dataset.column_problems("source", "line")}) order by line, column_name""").fetchall()
+                                from ({dataset.column_problems("typed", "line")}) order by line, column_name""").fetchall()
     if problems or not dataset.rules:
         return problems
-    conn.execute(f"create or replace temp table typed as select line, {dataset.typed_columns()} from source")
     return conn.execute(" union all ".join(
         f"select line, {sql_text(rule.column)}, {sql_text(rule.name)}, {sql_text(rule.message)} from typed t "
         f"where coalesce(({rule.broken}), false)" for rule in dataset.rules) + " order by 1, 2").fetchall()

@@ -24,8 +24,8 @@ DUPLICATE_KEY = {"shelter_stays": "stay_id", "interventions": "case_id"}
 
 
 def problems_sql(dataset: Dataset) -> str:
-    """Every broken column rule, row rule and unreadable line of raw_<dataset>; needs typed_<dataset>."""
-    parts = [dataset.column_problems(f"raw_{dataset.name}", "source_file, line")]
+    """Every broken column rule, row rule and unreadable line of raw_<dataset>, from typed_<dataset>."""
+    parts = [dataset.column_problems(f"typed_{dataset.name}", "source_file, line")]
     for rule in dataset.rules:
         parts.append(f"""
             select t.source_file, t.line, {sql_text(rule.column)}, {sql_text(rule.name)}, {sql_text(rule.message)}
@@ -33,11 +33,12 @@ def problems_sql(dataset: Dataset) -> str:
             where coalesce(({rule.broken}), false)""")
     if key := DUPLICATE_KEY.get(dataset.name):
         parts.append(f"""
-            select source_file, line, {sql_text(key)}, 'duplicate_{key}',
-                   {sql_text(key)} || ' appears more than once in this file (first on line ' || first_line || ')'
-            from (select source_file, line, min(line) over (partition by source_file, {key}) as first_line
-                  from typed_{dataset.name} where {key} is not null)
-            where line > first_line""")
+            select t.source_file, t.line, {sql_text(key)}, 'duplicate_{key}',
+                   {sql_text(key)} || ' appears more than once in this file (first on line ' || r.first_line || ')'
+            from typed_{dataset.name} t
+            join (select source_file, {key}, min(line) as first_line from typed_{dataset.name}
+                  where {key} is not null group by all having count(*) > 1) r
+                on r.source_file = t.source_file and r.{key} = t.{key} and t.line > r.first_line""")
     parts.append(f"""
         select source_file, line, null, 'csv_structure', {sql_text(STRUCTURE_MESSAGE)} || ' (' || lower(error_type) || ')'
         from raw_{dataset.name}_rejects""")
@@ -78,9 +79,8 @@ OVERLAP_SQL = """
 def find_problems(conn) -> None:
     """Table `quarantine` from the raw tables (the pipeline and `hfmon validate` both run this)."""
     for dataset in DELIVERED:
-        given = ", ".join(f"{c.raw} is not null as {c.name}_given" for c in dataset.columns)
         conn.execute(f"""create or replace temp table typed_{dataset.name} as
-                         select r.source_file, r.line, f.provider, {dataset.typed_columns()}, {given}
+                         select r.source_file, r.line, f.provider, {dataset.typed_columns(given=True)}
                          from raw_{dataset.name} r join delivery_files f using (source_file)""")
     union = " union all ".join(f"select *, {sql_text(d.name)} as dataset from ({problems_sql(d)})" for d in DELIVERED)
     conn.execute(f"create or replace temp table found_problems as {union}")

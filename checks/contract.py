@@ -72,18 +72,20 @@ class Column:
         }
 
     def broken_rule(self) -> str:
-        """DuckDB expression: the name of the rule this value breaks, or NULL."""
+        """DuckDB expression over a typed row (see Dataset.typed_columns): the name of the rule this
+        column's value breaks, or NULL. The value is parsed once; `<name>_given` says it was not empty."""
+        name, given = quote_identifier(self.name), quote_identifier(f"{self.name}_given")
         checks = []
         if self.required:
-            checks.append((f"{self.raw} is null", "required"))
+            checks.append((f"not {given}", "required"))
         if self.kind in ("int", "number", "date"):
-            checks.append((f"{self.raw} is not null and {self.parsed()} is null", f"type_{self.kind}"))
+            checks.append((f"{given} and {name} is null", f"type_{self.kind}"))
         if self.kind == "key":
-            checks.append((f"{self.raw} is not null and not regexp_full_match({self.raw}, '[0-9a-f]{{64}}')",
+            checks.append((f"{name} is not null and not regexp_full_match({name}, '[0-9a-f]{{64}}')",
                            "person_key_format"))
         if self.codes:
             listed = ", ".join(sql_text(code) for code in self.codes)
-            checks.append((f"{self.raw} is not null and {self.raw} not in ({listed})", "code"))
+            checks.append((f"{name} is not null and {name} not in ({listed})", "code"))
         whens = " ".join(f"when {condition} then '{rule}'" for condition, rule in checks)
         return f"case {whens} end" if whens else "null"
 
@@ -127,26 +129,29 @@ class Dataset:
     def column_names(self) -> list[str]:
         return [c.name for c in self.columns]
 
-    def typed_columns(self) -> str:
-        """SELECT list: every column parsed to its type, under its own name."""
-        return ", ".join(f"{c.parsed()} as {quote_identifier(c.name)}" for c in self.columns)
+    def typed_columns(self, given: bool = False) -> str:
+        """SELECT list over text rows: every column parsed to its type, under its own name; with
+        `given`, also `<name>_given` (not empty), which tells an empty value from one that did not
+        parse (the rules need it)."""
+        return ", ".join(f"{c.parsed()} as {quote_identifier(c.name)}"
+                         + (f", {c.raw} is not null as {quote_identifier(c.name + '_given')}" if given else "")
+                         for c in self.columns)
 
-    def column_problems(self, source: str, keys: str) -> str:
-        """SELECT of (keys, column_name, rule, message) for every broken column rule of the text rows
-        in `source`, in one pass: each row's rules side by side, then unpivoted (which drops the
-        NULLs of the rules kept)."""
+    def column_problems(self, typed: str, keys: str) -> str:
+        """SELECT of (keys, column_name, rule, message) for every broken column rule of the typed
+        rows in `typed`, in one pass: each row's rules side by side, then unpivoted (which drops
+        the NULLs of the rules kept)."""
         rules = {f"rule_{c.name}": c for c in self.columns}
         judged = ", ".join(f"{c.broken_rule()} as {quote_identifier(name)}" for name, c in rules.items())
         messages = ", ".join(f"({sql_text(c.name)}, {sql_text(rule)}, {sql_text(text)})"
                              for c in self.columns for rule, text in c.messages().items())
         return f"""
             select {keys}, m.column_name, m.rule, m.message
-            from (unpivot (select * from (select {keys}, {judged} from {source})
+            from (unpivot (select * from (select {keys}, {judged} from {typed})
                            where coalesce({", ".join(quote_identifier(name) for name in rules)}) is not null)
                   on {", ".join(quote_identifier(name) for name in rules)} into name rule_of value broken) b
             join (values {messages}) as m(column_name, rule, message)
                 on b.rule_of = 'rule_' || m.column_name and b.broken = m.rule"""
-
 
 SHELTER_STAYS = Dataset(
     name="shelter_stays",
