@@ -6,6 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Callable
 
+from altair.utils.schemapi import debug_mode
+
 from reports import danish
 from reports.area_page import area_sections
 from reports.index_page import index_sections
@@ -25,6 +27,15 @@ def footer(cutoff, deliveries: int) -> str:
 
 def build_site(conn, out: Path, progress: Callable[[int, int, str], None] = lambda done, total, page: None,
                published: Published | None = None) -> list[Path]:
+    # Altair checks every chart object against the Vega-Lite schema as it is built (its debug
+    # mode): a fifth of the site's time for a thousand charts of a few fixed shapes. The shapes are
+    # checked where they are drawn: tests open a page of every kind in Chromium and fail on any
+    # Vega error.
+    with debug_mode(False):
+        return build_pages(conn, out, progress, published)
+
+
+def build_pages(conn, out: Path, progress: Callable[[int, int, str], None], published: Published | None) -> list[Path]:
     published = published or Published(conn)
     cutoff = conn.execute("select cutoff from data_window").fetchall()[0][0]
     used = conn.execute("select count(*) from deliveries where status = 'loaded'").fetchall()[0][0]
