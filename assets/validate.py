@@ -16,7 +16,7 @@ import dagster as dg
 from dagster_duckdb import DuckDBResource
 
 from assets.ingest import delivery_files, raw_tables
-from checks.contract import DELIVERED, SHELTER_STAYS, Dataset, quote_identifier, sql_text
+from checks.contract import DELIVERED, SHELTER_STAYS, Dataset, sql_text
 
 STRUCTURE_MESSAGE = "the line cannot be split into the file's columns (wrong number of fields, a broken quote " \
                     "or bytes that are not text)"

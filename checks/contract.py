@@ -143,15 +143,16 @@ class Dataset:
         the NULLs of the rules kept)."""
         rules = {f"rule_{c.name}": c for c in self.columns}
         judged = ", ".join(f"{c.broken_rule()} as {quote_identifier(name)}" for name, c in rules.items())
+        rule_columns = ", ".join(quote_identifier(name) for name in rules)
         messages = ", ".join(f"({sql_text(c.name)}, {sql_text(rule)}, {sql_text(text)})"
                              for c in self.columns for rule, text in c.messages().items())
         return f"""
             select {keys}, m.column_name, m.rule, m.message
-            from (unpivot (select * from (select {keys}, {judged} from {typed})
-                           where coalesce({", ".join(quote_identifier(name) for name in rules)}) is not null)
-                  on {", ".join(quote_identifier(name) for name in rules)} into name rule_of value broken) b
+            from (unpivot (select * from (select {keys}, {judged} from {typed}) where coalesce({rule_columns}) is not null)
+                  on {rule_columns} into name rule_of value broken) b
             join (values {messages}) as m(column_name, rule, message)
                 on b.rule_of = 'rule_' || m.column_name and b.broken = m.rule"""
+
 
 SHELTER_STAYS = Dataset(
     name="shelter_stays",
