@@ -3,8 +3,8 @@
 - `delivery_files`: every file, its delivery (dataset, provider, period), sha256, dialect, and
   whether it is loaded, superseded by a newer content, an unchanged repeat, or refused.
 - `raw_<dataset>`: every row of the loaded files as text, with file and line (header = line 1).
-  Files of one dialect are read in one DuckDB scan. The CPR guard looks at every value while the
-  rows are still in memory; a file with a CPR number is refused and none of it is written.
+  Files of one dialect are read in one DuckDB scan. The CPR guard reads every value first; a file
+  with a CPR number is refused and none of it is written.
 """
 
 from __future__ import annotations
@@ -68,7 +68,7 @@ def reference_problems(conn, dataset: Dataset, path) -> list[tuple[int, str, str
                        if c.name not in dialect.header)
     conn.execute(f"""create or replace temp table source as
         select *, {absent + ',' if absent else ''} ordinality + 1 as line
-        from {text_scan([str(path)], dialect.encoding, dialect.delimiter, dialect.header)}""")
+        from {text_scan([str(path)], dialect.encoding, dialect.delimiter, dialect.header, numbered=True)}""")
     conn.execute(f"create or replace temp table typed as select line, {dataset.typed_columns(given=True)} from source")
     problems = conn.execute(f"""select line, column_name, rule, message
                                 from ({dataset.column_problems("typed", "line")}) order by line, column_name""").fetchall()
@@ -197,33 +197,28 @@ def load_raw(conn, dataset: Dataset) -> None:
 
 def load_dialect_group(conn, dataset: Dataset, encoding, delimiter, header: list[str], paths: list[str]) -> None:
     """Two streaming scans of the group's files, nothing held in between: the first finds CPR
-    numbers, unreadable lines and where each file's rows start; the second writes the rows of the
-    files that are not refused, each with its text-editor line number."""
+    numbers and unreadable lines; the second writes the rows of the files that are not refused.
+    Then each row gets its text-editor line number."""
     table = f"raw_{dataset.name}"
-
-    def scan(errors: str) -> str:
-        return text_scan(paths, encoding, delimiter, header, "filename = true, " + errors)
-
     # A row's values joined by a control character: one CPR match per row rather than per value.
     row_text = "concat_ws(chr(31), " + ", ".join(quote_identifier(c) for c in header) + ")"
     conn.execute(f"""
-        create or replace temp table scanned_files as
-        select filename as path, min(ordinality) as first_ordinality,
-               min(ordinality) filter (where looks_like_cpr({row_text})) as first_cpr_ordinality
-        from {scan("store_rejects = true, rejects_scan = 'scan_info', rejects_table = 'scan_rejects'")}
-        group by filename
+        create or replace temp table cpr_rows as
+        select distinct filename as path
+        from {text_scan(paths, encoding, delimiter, header,
+                        "filename = true, store_rejects = true, rejects_scan = 'scan_info', rejects_table = 'scan_rejects'")}
+        where looks_like_cpr({row_text})
     """)
     conn.execute("""create or replace temp table rejected as
                     select s.file_path as path, r.line, r.error_type::varchar as error_type, r.csv_line
                     from scan_rejects r join scan_info s using (scan_id, file_id)""")
     conn.execute("""
         create or replace temp table cpr_found as
-        select path, first_cpr_ordinality - first_ordinality + 2 as line, null::varchar as column_name, true as in_row
-        from scanned_files where first_cpr_ordinality is not null
+        select path, null::bigint as line, null::varchar as column_name, true as in_row from cpr_rows
         union all
         select path, min(line), null, false from rejected where looks_like_cpr(csv_line) group by path
     """)
-    name_cpr_columns(conn, encoding, delimiter, header)
+    locate_cpr_in_rows(conn, encoding, delimiter, header)
     conn.execute(f"""
         insert into {table}_refusals
         select d.source_file, replace(replace({sql_text(CPR_REFUSAL)}, '{{line}}', min(c.line)::varchar),
@@ -235,52 +230,95 @@ def load_dialect_group(conn, dataset: Dataset, encoding, delimiter, header: list
         select distinct d.source_file, r.line, r.error_type from rejected r join delivery_files d using (path)
         where r.path not in (select path from cpr_found)
     """)
-    # Text-editor line numbers: the k-th row read from a file sits on line k + 1, plus every
-    # rejected line before it: j for k in [r_j - j, r_(j+1) - (j+1)), r_j the j-th rejected line.
-    conn.execute("""
-        create or replace temp table line_shifts as
-        select path, shift_at as from_row, lead(shift_at) over (partition by path order by j) as to_row, j as shift
-        from (select path, line - j as shift_at, j
-              from (select path, line, row_number() over (partition by path order by line) as j
-                    from (select distinct path, line from rejected)))
-    """)
     present = {c for c in header}
     columns = ", ".join(quote_identifier(c) if c in present else f"null as {quote_identifier(c)}"
                         for c in dataset.column_names)
     extras = [c for c in header if c not in dataset.column_names]
     extra = ("to_json(struct_pack(" + ", ".join(f"{quote_identifier(c)} := {quote_identifier(c)}" for c in extras)
              + "))") if extras else "null::json"
+    # Numbering rows in the scan (`with ordinality`) keeps the insert on one core and doubles its time.
+    # DuckDB keeps insertion order, so the rows of a plain scan (no join that could reorder them)
+    # land in scan order with consecutive row ids; number_lines works the lines out from those ids.
+    refused = {path for (path,) in conn.execute("select path from cpr_found").fetchall()}
+    kept = [path for path in paths if path not in refused]
+    if not kept:
+        return drop_temps(conn)
+    source_files = dict(conn.execute("select path, source_file from delivery_files where path in ?", [kept]).fetchall())
+    prefixes = {path.removesuffix(source_file) for path, source_file in source_files.items()}
+    if len(prefixes) != 1:
+        raise RuntimeError(f"{table}: delivery files do not share one landing folder: {sorted(prefixes)}")
     conn.execute(f"""
         insert into {table}
-        select f.source_file, s.ordinality - f.first_ordinality + 2 + coalesce(l.shift, 0) as line, {columns}, {extra}
-        from {scan("ignore_errors = true")} s
-        join (select path, first_ordinality, d.source_file from scanned_files join delivery_files d using (path)
-              where path not in (select path from cpr_found)) f on f.path = s.filename
-        left join line_shifts l on l.path = s.filename and s.ordinality - f.first_ordinality + 1 >= l.from_row
-                               and (l.to_row is null or s.ordinality - f.first_ordinality + 1 < l.to_row)
+        select substr(filename, {len(prefixes.pop()) + 1}) as source_file, null as line, {columns}, {extra}
+        from {text_scan(kept, encoding, delimiter, header, "filename = true, ignore_errors = true")}
     """)
-    for temp in ("scanned_files", "rejected", "cpr_found", "line_shifts", "scan_rejects", "scan_info"):
+    number_lines(conn, table)
+    drop_temps(conn)
+
+
+def drop_temps(conn) -> None:
+    for temp in ("cpr_rows", "rejected", "cpr_found", "scan_rejects", "scan_info"):
         conn.execute(f"drop table if exists {temp}")
 
 
-def text_scan(paths: list[str], encoding: str, delimiter: str, header: list[str], options: str = "") -> str:
-    """read_csv of files of one dialect, every column as text, rows numbered (`ordinality` runs over
-    the files in listing order, contiguous per file, the same on every scan)."""
+def number_lines(conn, table: str) -> None:
+    """Text-editor line numbers for the rows just inserted into `table` (line still null): the k-th
+    row read from a file sits on line k + 1, plus every line rejected before it: j for k in
+    [r_j - j, r_(j+1) - (j+1)), r_j the j-th rejected line of the file (`rejected`)."""
+    conn.execute(f"""
+        create or replace temp table first_rows as
+        select source_file, min(rowid) as first_row, max(rowid) - min(rowid) + 1 = count(*) as contiguous
+        from {table} where line is null group by source_file
+    """)
+    if conn.execute("select count(*) from first_rows where not contiguous").fetchall()[0][0]:
+        raise RuntimeError(f"{table}: a file's rows were not stored together, so their lines cannot be numbered")
+    conn.execute("""
+        create or replace temp table line_shifts as
+        select d.source_file, shift_at as from_row, lead(shift_at) over (partition by path order by j) as to_row,
+               j as shift
+        from (select path, line - j as shift_at, j
+              from (select path, line, row_number() over (partition by path order by line) as j
+                    from (select distinct path, line from rejected)))
+        join delivery_files d using (path)
+    """)
+    conn.execute(f"""update {table} set line = {table}.rowid - f.first_row + 2
+                     from first_rows f where f.source_file = {table}.source_file and {table}.line is null""")
+    conn.execute(f"""
+        update {table} set line = {table}.line + l.shift
+        from line_shifts l
+        where l.source_file = {table}.source_file and {table}.line - 1 >= l.from_row
+          and (l.to_row is null or {table}.line - 1 < l.to_row)
+    """)
+    conn.execute("drop table first_rows")
+    conn.execute("drop table line_shifts")
+
+
+def text_scan(paths: list[str], encoding: str, delimiter: str, header: list[str], options: str = "",
+              numbered: bool = False) -> str:
+    """read_csv of files of one dialect, every column as text; `numbered` adds `ordinality`, the
+    row's position in the scan (from 1)."""
     listing = "[" + ", ".join(sql_text(p) for p in paths) + "]"
     spec = "{" + ", ".join(f"{sql_text(c)}: 'VARCHAR'" for c in header) + "}"
     return (f"read_csv({listing}, header = true, auto_detect = false, delim = {sql_text(delimiter)}, "
-            f"encoding = '{encoding}', quote = '\"', escape = '\"', columns = {spec}{', ' + options if options else ''}) "
-            "with ordinality")
+            f"encoding = '{encoding}', quote = '\"', escape = '\"', columns = {spec}{', ' + options if options else ''})"
+            + (" with ordinality" if numbered else ""))
 
 
-def name_cpr_columns(conn, encoding: str, delimiter: str, header: list[str]) -> None:
-    """The column of each CPR finding in a row (rare: only a file about to be refused is read again)."""
+def locate_cpr_in_rows(conn, encoding: str, delimiter: str, header: list[str]) -> None:
+    """The line and column of the first CPR finding in the rows of each file about to be refused
+    (rare: only such a file is read again, numbered)."""
     first_column = "case " + " ".join(f"when looks_like_cpr({quote_identifier(c)}) then {sql_text(c)}"
                                       for c in header) + " end"
-    for path, line in conn.execute("select path, line from cpr_found where in_row").fetchall():
-        column = conn.execute(f"select {first_column} from {text_scan([path], encoding, delimiter, header, 'ignore_errors = true')} "
-                              "where ordinality = ? - 1", [line]).fetchall()
-        conn.execute("update cpr_found set column_name = ? where path = ? and in_row", [column[0][0], path])
+    for (path,) in conn.execute("select path from cpr_found where in_row").fetchall():
+        scanned = text_scan([path], encoding, delimiter, header, "ignore_errors = true", numbered=True)
+        row, column = conn.execute(f"select ordinality, {first_column} from {scanned} "
+                                   f"where {first_column} is not null order by ordinality limit 1").fetchall()[0]
+        # The same shift as number_lines gives: every rejected line r_j with r_j - j <= row.
+        rejected_before = conn.execute("""select count(*) from (select line - row_number() over (order by line) as shift_at
+                                          from (select distinct line from rejected where path = ?)) where shift_at <= ?""",
+                                       [path, row]).fetchall()[0][0]
+        conn.execute("update cpr_found set line = ?, column_name = ? where path = ? and in_row",
+                     [row + 1 + rejected_before, column, path])
 
 
 def raw_asset(dataset: Dataset) -> dg.AssetsDefinition:
