@@ -1,7 +1,8 @@
 """The benchmark: landing folders at 1x, 10x and 100x the national scale, the pipeline against
-the floor (DuckDB reading the files once) and the baseline (pandas), a table in README.md.
+the floors (DuckDB reading the files once; storing them once) and the baseline (pandas), a table
+in README.md.
 
-    python -m benchmarks.run                          # 1x, 10x, 100x (about 25 minutes)
+    python -m benchmarks.run                          # 1x, 10x, 100x (about 35 minutes)
     python -m benchmarks.run --scales 0.05 --readme /tmp/x.md    # what CI runs
 
 Each measurement runs in its own process, so its peak memory (RSS) is its own. Landing folders
@@ -96,7 +97,7 @@ def bench_scale(work: Path, scale: float) -> dict:
     data = landing_folder(work, scale)
     home = work / f"home-{scale:g}x"
     shutil.rmtree(home, ignore_errors=True)
-    print(f"== {scale:g}x: floor (DuckDB count(*) over the files)", file=sys.stderr, flush=True)
+    print(f"== {scale:g}x: floors (DuckDB count(*) over the files, then storing them)", file=sys.stderr, flush=True)
     floor = measure("benchmarks.floor", str(data))
     print(f"== {scale:g}x: pandas baseline", file=sys.stderr, flush=True)
     baseline = measure("benchmarks.pandas_baseline", str(data))
@@ -116,16 +117,17 @@ def gib(n: int) -> str:
 
 
 def table(results: list[dict]) -> str:
-    head = ["scale", "rows read", "floor s", "pandas s", *[f"{s} s" for s in STAGES], "pipeline s",
-            "ingest→indicators s", "÷ floor", "pandas ÷ it", "pages", "peak RSS GiB (pipeline / pandas)"]
+    head = ["scale", "rows read", "floor s", "store floor s", "pandas s", *[f"{s} s" for s in STAGES], "pipeline s",
+            "ingest→indicators s", "÷ floor", "÷ store floor", "pandas ÷ it", "pages", "peak RSS GiB (pipeline / pandas)"]
     lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     for r in results:
         stages = r["pipeline"].output["stages"]
         core = sum(stages[s]["seconds"] for s in ("ingest", "validation", "model", "indicators"))
+        floor, store = r["floor"].output["seconds"], r["floor"].output["store_seconds"]
         lines.append("| " + " | ".join([
-            f"{r['scale']:g}×", f"{r['rows']:,}", f"{r['floor'].output['seconds']:.1f}", f"{r['baseline'].output['seconds']:.1f}",
+            f"{r['scale']:g}×", f"{r['rows']:,}", f"{floor:.1f}", f"{store:.1f}", f"{r['baseline'].output['seconds']:.1f}",
             *[f"{stages[s]['seconds']:.1f}" for s in STAGES], f"{r['pipeline'].output['total_seconds']:.1f}",
-            f"{core:.1f}", f"{core / r['floor'].output['seconds']:.1f}", f"{r['baseline'].output['seconds'] / core:.2f}",
+            f"{core:.1f}", f"{core / floor:.1f}", f"{core / store:.1f}", f"{r['baseline'].output['seconds'] / core:.2f}",
             str(r["pipeline"].output["pages"]),
             f"{gib(r['pipeline'].peak_rss)} / {gib(r['baseline'].peak_rss)}"]) + " |")
     peaks = ["", "Peak RSS per stage (GiB): " + "; ".join(
