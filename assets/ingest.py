@@ -10,6 +10,8 @@
 from __future__ import annotations
 
 import json
+import os
+from concurrent.futures import ThreadPoolExecutor
 
 import dagster as dg
 import pandas as pd
@@ -97,10 +99,12 @@ municipalities_table, _, shelters_table = reference_tables
 
 def list_delivery_files(conn, root) -> None:
     """Table `delivery_files` for the landing folder `root` (also used by `hfmon validate`)."""
-    records = [describe(path, path.relative_to(root).as_posix(), dataset)
-               for dataset in DELIVERED
-               for path in sorted((root / dataset.name).glob("*"))
-               if path.is_file() and not path.name.startswith(".")]
+    listed = [(path, path.relative_to(root).as_posix(), dataset)
+              for dataset in DELIVERED
+              for path in sorted((root / dataset.name).glob("*"))
+              if path.is_file() and not path.name.startswith(".")]
+    with ThreadPoolExecutor(max_workers=os.cpu_count()) as pool:
+        records = list(pool.map(lambda file: describe(*file), listed))
     register_files(conn, records)
 
 
@@ -111,14 +115,11 @@ def register_files(conn, records: list[dict]) -> None:
     for column in ("period_start", "period_end"):
         files[column] = pd.to_datetime(files[column]).astype("datetime64[s]")
     conn.register("listed_files", files)
-    paths = "[" + ", ".join(sql_text(p) for p in files["path"]) + "]" if len(files) else None
-    hashes = (f"select filename as path, sha256(content) as sha256, size as bytes from read_blob({paths})"
-              if paths else "select null::varchar as path, null::varchar as sha256, null::bigint as bytes limit 0")
     conn.execute(f"""
         create or replace temp table described as
         select f.source_file, f.path, f.dataset, nullif(f.provider, '') as provider, f.period,
                cast(f.period_start as date) as period_start, cast(f.period_end as date) as period_end,
-               f.encoding, f.delimiter, f.header, f.missing_columns, f.extra_columns, h.sha256, h.bytes,
+               f.encoding, f.delimiter, f.header, f.missing_columns, f.extra_columns, f.sha256, f.bytes::bigint as bytes,
                coalesce(f.refusal_reason,
                    case when f.dataset = 'shelter_stays' and f.provider not in (select shelter_id from shelters)
                         and exists (select 1 from shelters)
@@ -127,7 +128,7 @@ def register_files(conn, records: list[dict]) -> None:
                              and try_cast(f.provider as integer) not in (select municipality_code from municipalities)
                         then 'unknown_provider: municipality ' || f.provider || ' is not in reference/municipalities.csv'
                    end) as refusal_reason
-        from listed_files f left join ({hashes}) h using (path)
+        from listed_files f
     """)
     conn.unregister("listed_files")
     conn.execute("update described set provider = 'national' where dataset = 'homeless_count' and provider is null")
