@@ -239,37 +239,31 @@ def load_dialect_group(conn, dataset: Dataset, encoding, delimiter, header: list
              + "))") if extras else "null::json"
     # Numbering rows in the scan (`with ordinality`) keeps the insert on one core and doubles its time.
     # DuckDB keeps insertion order, so the rows of a plain scan (no join that could reorder them)
-    # land in scan order with consecutive row ids; number_lines works the lines out from those ids.
+    # land in scan order with consecutive row ids; locate_rows works the lines out from those ids.
     refused = {path for (path,) in conn.execute("select path from cpr_found").fetchall()}
     kept = [path for path in paths if path not in refused]
-    if not kept:
-        return drop_temps(conn)
-    source_files = dict(conn.execute("select path, source_file from delivery_files where path in ?", [kept]).fetchall())
-    prefixes = {path.removesuffix(source_file) for path, source_file in source_files.items()}
-    if len(prefixes) != 1:
-        raise RuntimeError(f"{table}: delivery files do not share one landing folder: {sorted(prefixes)}")
-    conn.execute(f"""
-        insert into {table}
-        select substr(filename, {len(prefixes.pop()) + 1}) as source_file, null as line, {columns}, {extra}
-        from {text_scan(kept, encoding, delimiter, header, "filename = true, ignore_errors = true")}
-    """)
-    number_lines(conn, table)
-    drop_temps(conn)
-
-
-def drop_temps(conn) -> None:
+    if kept:
+        conn.execute(f"""
+            insert into {table}
+            select filename as source_file, null as line, {columns}, {extra}
+            from {text_scan(kept, encoding, delimiter, header, "filename = true, ignore_errors = true")}
+        """)
+        locate_rows(conn, table)
     for temp in ("cpr_rows", "rejected", "cpr_found", "scan_rejects", "scan_info"):
         conn.execute(f"drop table if exists {temp}")
 
 
-def number_lines(conn, table: str) -> None:
-    """Text-editor line numbers for the rows just inserted into `table` (line still null): the k-th
-    row read from a file sits on line k + 1, plus every line rejected before it: j for k in
+def locate_rows(conn, table: str) -> None:
+    """For the rows just inserted into `table` (line still null, source_file still the scanned
+    path): their file as delivery_files names it, and their text-editor line. The k-th row read
+    from a file sits on line k + 1, plus every line rejected before it: j for k in
     [r_j - j, r_(j+1) - (j+1)), r_j the j-th rejected line of the file (`rejected`)."""
     conn.execute(f"""
         create or replace temp table first_rows as
-        select source_file, min(rowid) as first_row, max(rowid) - min(rowid) + 1 = count(*) as contiguous
-        from {table} where line is null group by source_file
+        select s.path, d.source_file, s.first_row, s.contiguous
+        from (select source_file as path, min(rowid) as first_row, max(rowid) - min(rowid) + 1 = count(*) as contiguous
+              from {table} where line is null group by all) s
+        join delivery_files d using (path)
     """)
     if conn.execute("select count(*) from first_rows where not contiguous").fetchall()[0][0]:
         raise RuntimeError(f"{table}: a file's rows were not stored together, so their lines cannot be numbered")
@@ -282,8 +276,8 @@ def number_lines(conn, table: str) -> None:
                     from (select distinct path, line from rejected)))
         join delivery_files d using (path)
     """)
-    conn.execute(f"""update {table} set line = {table}.rowid - f.first_row + 2
-                     from first_rows f where f.source_file = {table}.source_file and {table}.line is null""")
+    conn.execute(f"""update {table} set source_file = f.source_file, line = {table}.rowid - f.first_row + 2
+                     from first_rows f where f.path = {table}.source_file and {table}.line is null""")
     conn.execute(f"""
         update {table} set line = {table}.line + l.shift
         from line_shifts l

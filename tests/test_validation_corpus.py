@@ -194,3 +194,19 @@ def test_an_overlap_quarantines_the_later_delivered_stay_and_names_the_other(tmp
     problems = validate_files([later, first]).problems
     assert [(p.file, p.line, p.column, p.rule) for p in problems] == [(str(later), 2, "entry_date", "overlapping_stay")]
     assert "shelter S001, entry 2024-01-10" in problems[0].message
+
+
+def test_files_named_from_elsewhere_keep_their_lines(tmp_path, monkeypatch):
+    """`hfmon validate ../landing/...`: rows are found by the file as given, however it is written."""
+    root = landing(tmp_path)
+    first = deliver(root, "shelter_stays", "S001_2024-Q1.csv", [STAYS, STAY, stay(stay_id="S001-2", entry_date="x")])
+    second = deliver(root, "shelter_stays", "S001_2024-Q2.csv",
+                     [STAYS, stay(stay_id="S001-3", entry_date="2024-05-01", exit_date="2024-05-02", action_plan_date="",
+                                 sex="K")])
+    (tmp_path / "elsewhere").mkdir()
+    monkeypatch.chdir(tmp_path / "elsewhere")
+    given = [Path("..") / first.relative_to(tmp_path), second]
+    report = validate_files(given)
+    assert [(p.file, p.line, p.column, p.rule) for p in report.problems if not p.warning] == [
+        (str(given[0]), 3, "entry_date", "type_date"), (str(second), 2, "sex", "code")]
+    assert report.accounts == {str(given[0]): (2, 1, 1), str(second): (1, 0, 1)}
