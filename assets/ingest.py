@@ -308,7 +308,7 @@ def locate_cpr_in_rows(conn, encoding: str, delimiter: str, header: list[str]) -
         scanned = text_scan([path], encoding, delimiter, header, "ignore_errors = true", numbered=True)
         row, column = conn.execute(f"select ordinality, {first_column} from {scanned} "
                                    f"where {first_column} is not null order by ordinality limit 1").fetchall()[0]
-        # The same shift as number_lines gives: every rejected line r_j with r_j - j <= row.
+        # The same shift as locate_rows gives: every rejected line r_j with r_j - j <= row.
         rejected_before = conn.execute("""select count(*) from (select line - row_number() over (order by line) as shift_at
                                           from (select distinct line from rejected where path = ?)) where shift_at <= ?""",
                                        [path, row]).fetchall()[0][0]

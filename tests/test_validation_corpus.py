@@ -121,6 +121,8 @@ CORPUS = [
     ("a CPR number without hyphen in an extra column", "shelter_stays", "S001_2024-Q1.csv",
      [STAYS + ",note", STAY + ",ok", STAY.replace("S001-1", "S001-2") + ",cpr 3112851234 noted"],
      {(3, "note", "cpr_number")}),
+    ("a CPR number after an unreadable line", "shelter_stays", "S001_2024-Q1.csv",
+     [STAYS, STAY, "S001-2,too,few", stay(stay_id="010190-1234")], {(4, "stay_id", "cpr_number")}),
 ]
 
 
