@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from checks.contract import Dataset
+from checks.contract import Dataset, sql_text
 
 SNIFF_BYTES = 64 * 1024
 FILE_COLUMNS = ["source_file", "path", "dataset", "provider", "period", "period_start", "period_end",
@@ -118,3 +118,14 @@ def describe(path: Path, source_file: str, dataset: Dataset) -> dict:
     elif len(set(dialect.header)) < len(dialect.header):
         record["refusal_reason"] = "duplicate_column: the header names a column twice"
     return record
+
+
+def text_scan(paths: list[str], encoding: str, delimiter: str, header: list[str], options: str = "",
+              numbered: bool = False) -> str:
+    """read_csv of files of one dialect, every column as text; `numbered` adds `ordinality`, the
+    row's position in the scan (from 1)."""
+    listing = "[" + ", ".join(sql_text(p) for p in paths) + "]"
+    spec = "{" + ", ".join(f"{sql_text(c)}: 'VARCHAR'" for c in header) + "}"
+    return (f"read_csv({listing}, header = true, auto_detect = false, delim = {sql_text(delimiter)}, "
+            f"encoding = '{encoding}', quote = '\"', escape = '\"', columns = {spec}{', ' + options if options else ''})"
+            + (" with ordinality" if numbered else ""))

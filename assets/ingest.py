@@ -17,8 +17,9 @@ import dagster as dg
 import pandas as pd
 from dagster_duckdb import DuckDBResource
 
-from assets.delivery_files import FILE_COLUMNS, describe, sniff
-from checks.contract import DELIVERED, REFERENCE, Dataset, quote_identifier, sql_text
+from assets.delivery_files import FILE_COLUMNS, describe, text_scan
+from assets.reference import municipalities_table, shelters_table
+from checks.contract import DELIVERED, Dataset, quote_identifier, sql_text
 from pipelines.resources import LandingFolder
 
 # A CPR number (data contract): DDMMYY-XXXX, or ten digits whose first six form a valid date, standing
@@ -33,68 +34,6 @@ create or replace temp macro looks_like_cpr(v) as
 """
 CPR_REFUSAL = ("cpr_number: a value that looks like a CPR number is in line {line}, column {column}: the whole file is refused "
                "and nothing from it is kept. Replace CPR numbers by the person_key pseudonym and deliver again.")
-
-
-SQL_TYPES = {"int": "integer", "number": "double", "date": "date"}
-
-
-def load_reference(conn, dataset: Dataset, path) -> int:
-    """Reference table <dataset> from its file, typed; a dg.Failure names what is wrong."""
-    if not path.exists() and dataset.optional_file:
-        columns = ", ".join(f"null::{SQL_TYPES.get(c.kind, 'varchar')} as {quote_identifier(c.name)}"
-                            for c in dataset.columns)
-        conn.execute(f"create or replace table {dataset.name} as select {columns} limit 0")
-        return 0
-    problems = reference_problems(conn, dataset, path)
-    if problems:
-        listed = "; ".join(f"{path.name}:{line}:{column} {rule}" for line, column, rule, _ in problems[:5])
-        raise dg.Failure(description=f"Reference data is invalid: {listed}. Correct the file and run again.")
-    conn.execute(f"create or replace table {dataset.name} as select {dataset.typed_columns()} from source")
-    conn.execute("drop table source")
-    return conn.execute(f"select count(*) from {dataset.name}").fetchall()[0][0]
-
-
-def reference_problems(conn, dataset: Dataset, path) -> list[tuple[int, str, str, str]]:
-    """Every (line, column, rule, message) a reference file breaks: column rules first, then row
-    rules on the typed rows. Leaves the file's rows in the temp table `source`."""
-    if not path.exists():
-        raise dg.Failure(description=f"Reference file missing: {path}. Every landing folder needs "
-                                     f"reference/{dataset.name}.csv (see the data contract).")
-    dialect = sniff(path)
-    if isinstance(dialect, str):
-        raise dg.Failure(description=f"{path}: {dialect}")
-    missing = [c.name for c in dataset.columns if c.required and c.name not in dialect.header]
-    if missing:
-        raise dg.Failure(description=f"{path}:1: reference file lacks column(s) {', '.join(missing)}.")
-    absent = ", ".join(f"null::varchar as {quote_identifier(c.name)}" for c in dataset.columns
-                       if c.name not in dialect.header)
-    conn.execute(f"""create or replace temp table source as
-        select *, {absent + ',' if absent else ''} ordinality + 1 as line
-        from {text_scan([str(path)], dialect.encoding, dialect.delimiter, dialect.header, numbered=True)}""")
-    conn.execute(f"create or replace temp table typed as select line, {dataset.typed_columns(given=True)} from source")
-    problems = conn.execute(f"""select line, column_name, rule, message
-                                from ({dataset.column_problems("typed", "line")}) order by line, column_name""").fetchall()
-    if problems or not dataset.rules:
-        return problems
-    return conn.execute(" union all ".join(
-        f"select line, {sql_text(rule.column)}, {sql_text(rule.name)}, {sql_text(rule.message)} from typed t "
-        f"where coalesce(({rule.broken}), false)" for rule in dataset.rules) + " order by 1, 2").fetchall()
-
-
-def reference_asset(dataset: Dataset) -> dg.AssetsDefinition:
-    @dg.asset(name=dataset.name, group_name="reference", kinds={"duckdb"},
-              description=f"Reference table reference/{dataset.name}.csv, typed; the run stops if it is "
-                          "missing or breaks the contract.")
-    def _reference(duckdb: DuckDBResource, landing: LandingFolder) -> dg.MaterializeResult:
-        with duckdb.get_connection() as conn:
-            rows = load_reference(conn, dataset, landing.root() / "reference" / f"{dataset.name}.csv")
-        return dg.MaterializeResult(metadata={"dagster/row_count": rows})
-
-    return _reference
-
-
-reference_tables = [reference_asset(dataset) for dataset in REFERENCE]
-municipalities_table, _, shelters_table = reference_tables
 
 
 def list_delivery_files(conn, root) -> None:
@@ -286,17 +225,6 @@ def locate_rows(conn, table: str) -> None:
     """)
     conn.execute("drop table first_rows")
     conn.execute("drop table line_shifts")
-
-
-def text_scan(paths: list[str], encoding: str, delimiter: str, header: list[str], options: str = "",
-              numbered: bool = False) -> str:
-    """read_csv of files of one dialect, every column as text; `numbered` adds `ordinality`, the
-    row's position in the scan (from 1)."""
-    listing = "[" + ", ".join(sql_text(p) for p in paths) + "]"
-    spec = "{" + ", ".join(f"{sql_text(c)}: 'VARCHAR'" for c in header) + "}"
-    return (f"read_csv({listing}, header = true, auto_detect = false, delim = {sql_text(delimiter)}, "
-            f"encoding = '{encoding}', quote = '\"', escape = '\"', columns = {spec}{', ' + options if options else ''})"
-            + (" with ordinality" if numbered else ""))
 
 
 def locate_cpr_in_rows(conn, encoding: str, delimiter: str, header: list[str]) -> None:

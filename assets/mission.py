@@ -15,7 +15,7 @@ from dagster_duckdb import DuckDBResource
 
 from assets.indicator_units import read_units
 from assets.indicators import INDICATOR_SQL_DIR, indicators_published
-from assets.ingest import load_reference, municipalities_table
+from assets.reference import load_reference, municipalities_table
 from assets.model import areas, periods, row_count
 from checks.contract import TARGETS
 from pipelines.resources import LandingFolder

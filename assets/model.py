@@ -17,7 +17,7 @@ from pathlib import Path
 import dagster as dg
 from dagster_duckdb import DuckDBResource
 
-from assets.ingest import reference_tables
+from assets.reference import reference_tables
 from assets.validate import core_tables
 
 shelter_stays_table, interventions_table, _ = core_tables

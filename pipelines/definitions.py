@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import dagster as dg
 
-from assets import indicators, ingest, mission, model, publish, validate
+from assets import indicators, ingest, mission, model, publish, reference, validate
 from checks import accounting, disclosure, gx_checks, indicator_invariants
 from pipelines.jobs import everything_job
 from pipelines.progress import step_progress
@@ -19,7 +19,7 @@ from pipelines.settings import Settings, quiet_libraries
 
 quiet_libraries()
 
-ASSET_MODULES = [ingest, validate, model, indicators, mission, publish]
+ASSET_MODULES = [reference, ingest, validate, model, indicators, mission, publish]
 CHECK_MODULES = [accounting, disclosure, gx_checks, indicator_invariants]
 
 

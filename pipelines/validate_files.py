@@ -11,7 +11,8 @@ import dagster as dg
 import duckdb
 
 from assets.delivery_files import describe, refusal_rule
-from assets.ingest import load_raw, load_reference, reference_problems, register_files
+from assets.ingest import load_raw, register_files
+from assets.reference import load_reference, reference_problems
 from assets.mission import register_known_indicators
 from assets.validate import find_problems
 from checks.contract import DELIVERED, MUNICIPALITIES, SHELTERS, TARGETS

@@ -104,7 +104,7 @@ def test_invalid_targets_file_is_refused_with_file_line_column_and_rule(small_la
 
 def test_unknown_indicator_and_area_are_named(small_landing, tmp_path):
     import dagster as dg
-    from assets.ingest import load_reference
+    from assets.reference import load_reference
     from checks.contract import TARGETS
     conn = duckdb.connect()
     conn.execute("create table municipalities as select 101 as municipality_code, 1084 as region_code")

@@ -1,0 +1,74 @@
+"""Reference tables: municipalities, population and shelters from the landing folder's
+reference/ files, typed. The run stops with a message naming file, line, column and rule if one is
+missing or breaks the data contract: every figure depends on them.
+"""
+
+from __future__ import annotations
+
+import dagster as dg
+from dagster_duckdb import DuckDBResource
+
+from assets.delivery_files import sniff, text_scan
+from checks.contract import REFERENCE, Dataset, quote_identifier, sql_text
+from pipelines.resources import LandingFolder
+
+SQL_TYPES = {"int": "integer", "number": "double", "date": "date"}
+
+
+def load_reference(conn, dataset: Dataset, path) -> int:
+    """Reference table <dataset> from its file, typed; a dg.Failure names what is wrong."""
+    if not path.exists() and dataset.optional_file:
+        columns = ", ".join(f"null::{SQL_TYPES.get(c.kind, 'varchar')} as {quote_identifier(c.name)}"
+                            for c in dataset.columns)
+        conn.execute(f"create or replace table {dataset.name} as select {columns} limit 0")
+        return 0
+    problems = reference_problems(conn, dataset, path)
+    if problems:
+        listed = "; ".join(f"{path.name}:{line}:{column} {rule}" for line, column, rule, _ in problems[:5])
+        raise dg.Failure(description=f"Reference data is invalid: {listed}. Correct the file and run again.")
+    conn.execute(f"create or replace table {dataset.name} as select {dataset.typed_columns()} from source")
+    conn.execute("drop table source")
+    return conn.execute(f"select count(*) from {dataset.name}").fetchall()[0][0]
+
+
+def reference_problems(conn, dataset: Dataset, path) -> list[tuple[int, str, str, str]]:
+    """Every (line, column, rule, message) a reference file breaks: column rules first, then row
+    rules on the typed rows. Leaves the file's rows in the temp table `source`."""
+    if not path.exists():
+        raise dg.Failure(description=f"Reference file missing: {path}. Every landing folder needs "
+                                     f"reference/{dataset.name}.csv (see the data contract).")
+    dialect = sniff(path)
+    if isinstance(dialect, str):
+        raise dg.Failure(description=f"{path}: {dialect}")
+    missing = [c.name for c in dataset.columns if c.required and c.name not in dialect.header]
+    if missing:
+        raise dg.Failure(description=f"{path}:1: reference file lacks column(s) {', '.join(missing)}.")
+    absent = ", ".join(f"null::varchar as {quote_identifier(c.name)}" for c in dataset.columns
+                       if c.name not in dialect.header)
+    conn.execute(f"""create or replace temp table source as
+        select *, {absent + ',' if absent else ''} ordinality + 1 as line
+        from {text_scan([str(path)], dialect.encoding, dialect.delimiter, dialect.header, numbered=True)}""")
+    conn.execute(f"create or replace temp table typed as select line, {dataset.typed_columns(given=True)} from source")
+    problems = conn.execute(f"""select line, column_name, rule, message
+                                from ({dataset.column_problems("typed", "line")}) order by line, column_name""").fetchall()
+    if problems or not dataset.rules:
+        return problems
+    return conn.execute(" union all ".join(
+        f"select line, {sql_text(rule.column)}, {sql_text(rule.name)}, {sql_text(rule.message)} from typed t "
+        f"where coalesce(({rule.broken}), false)" for rule in dataset.rules) + " order by 1, 2").fetchall()
+
+
+def reference_asset(dataset: Dataset) -> dg.AssetsDefinition:
+    @dg.asset(name=dataset.name, group_name="reference", kinds={"duckdb"},
+              description=f"Reference table reference/{dataset.name}.csv, typed; the run stops if it is "
+                          "missing or breaks the contract.")
+    def _reference(duckdb: DuckDBResource, landing: LandingFolder) -> dg.MaterializeResult:
+        with duckdb.get_connection() as conn:
+            rows = load_reference(conn, dataset, landing.root() / "reference" / f"{dataset.name}.csv")
+        return dg.MaterializeResult(metadata={"dagster/row_count": rows})
+
+    return _reference
+
+
+reference_tables = [reference_asset(dataset) for dataset in REFERENCE]
+municipalities_table, _, shelters_table = reference_tables
