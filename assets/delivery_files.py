@@ -1,8 +1,9 @@
 """What a delivered file is, before any row is read: its delivery, its dialect, whether to load it.
 
 Python looks at each file's name, its sha256 and its first bytes (encoding, delimiter, header);
-DuckDB reads the rows (`text_scan`). A delivery is (dataset, provider, period) from the file name; among its files the
-newest content is loaded, older contents are superseded and repeats of a content are unchanged.
+DuckDB reads the rows (`text_scan`). A delivery is (dataset, provider, period) from the file name;
+among its files the newest content is loaded, older contents are superseded and repeats of a
+content are unchanged.
 """
 
 from __future__ import annotations

@@ -152,6 +152,15 @@ def load_dialect_group(conn, dataset: Dataset, encoding, delimiter, header: list
     conn.execute("""create or replace temp table rejected as
                     select s.file_path as path, r.line, r.error_type::varchar as error_type, r.csv_line
                     from scan_rejects r join scan_info s using (scan_id, file_id)""")
+    # Text-editor lines: the k-th row read from a file sits on line k + 1 + shift, shift = j for k in
+    # [r_j - j, r_(j+1) - (j+1)), r_j the j-th rejected line of the file (0 before the first).
+    conn.execute("""
+        create or replace temp table line_shifts as
+        select path, shift_at as from_row, lead(shift_at) over (partition by path order by j) as to_row, j as shift
+        from (select path, line - j as shift_at, j
+              from (select path, line, row_number() over (partition by path order by line) as j
+                    from (select distinct path, line from rejected)))
+    """)
     conn.execute("""
         create or replace temp table cpr_found as
         select path, null::bigint as line, null::varchar as column_name, true as in_row from cpr_rows
@@ -188,15 +197,13 @@ def load_dialect_group(conn, dataset: Dataset, encoding, delimiter, header: list
             from {text_scan(kept, encoding, delimiter, header, "filename = true, ignore_errors = true")}
         """)
         locate_rows(conn, table)
-    for temp in ("cpr_rows", "rejected", "cpr_found", "scan_rejects", "scan_info"):
+    for temp in ("cpr_rows", "rejected", "line_shifts", "cpr_found", "scan_rejects", "scan_info"):
         conn.execute(f"drop table if exists {temp}")
 
 
 def locate_rows(conn, table: str) -> None:
     """For the rows just inserted into `table` (line still null, source_file still the scanned
-    path): their file as delivery_files names it, and their text-editor line. The k-th row read
-    from a file sits on line k + 1, plus every line rejected before it: j for k in
-    [r_j - j, r_(j+1) - (j+1)), r_j the j-th rejected line of the file (`rejected`)."""
+    path): their file as delivery_files names it, and their text-editor line (`line_shifts`)."""
     conn.execute(f"""
         create or replace temp table first_rows as
         select s.path, d.source_file, s.first_row, s.contiguous
@@ -206,25 +213,15 @@ def locate_rows(conn, table: str) -> None:
     """)
     if conn.execute("select count(*) from first_rows where not contiguous").fetchall()[0][0]:
         raise RuntimeError(f"{table}: a file's rows were not stored together, so their lines cannot be numbered")
-    conn.execute("""
-        create or replace temp table line_shifts as
-        select d.source_file, shift_at as from_row, lead(shift_at) over (partition by path order by j) as to_row,
-               j as shift
-        from (select path, line - j as shift_at, j
-              from (select path, line, row_number() over (partition by path order by line) as j
-                    from (select distinct path, line from rejected)))
-        join delivery_files d using (path)
-    """)
     conn.execute(f"""update {table} set source_file = f.source_file, line = {table}.rowid - f.first_row + 2
                      from first_rows f where f.path = {table}.source_file and {table}.line is null""")
     conn.execute(f"""
         update {table} set line = {table}.line + l.shift
-        from line_shifts l
-        where l.source_file = {table}.source_file and {table}.line - 1 >= l.from_row
+        from line_shifts l join first_rows f using (path)
+        where f.source_file = {table}.source_file and {table}.line - 1 >= l.from_row
           and (l.to_row is null or {table}.line - 1 < l.to_row)
     """)
     conn.execute("drop table first_rows")
-    conn.execute("drop table line_shifts")
 
 
 def locate_cpr_in_rows(conn, encoding: str, delimiter: str, header: list[str]) -> None:
@@ -236,12 +233,11 @@ def locate_cpr_in_rows(conn, encoding: str, delimiter: str, header: list[str]) -
         scanned = text_scan([path], encoding, delimiter, header, "ignore_errors = true", numbered=True)
         row, column = conn.execute(f"select ordinality, {first_column} from {scanned} "
                                    f"where {first_column} is not null order by ordinality limit 1").fetchall()[0]
-        # The same shift as locate_rows gives: every rejected line r_j with r_j - j <= row.
-        rejected_before = conn.execute("""select count(*) from (select line - row_number() over (order by line) as shift_at
-                                          from (select distinct line from rejected where path = ?)) where shift_at <= ?""",
-                                       [path, row]).fetchall()[0][0]
+        shift = conn.execute("""select coalesce(max(shift), 0) from line_shifts
+                                where path = $path and $row >= from_row and (to_row is null or $row < to_row)""",
+                             {"path": path, "row": row}).fetchall()[0][0]
         conn.execute("update cpr_found set line = ?, column_name = ? where path = ? and in_row",
-                     [row + 1 + rejected_before, column, path])
+                     [row + 1 + shift, column, path])
 
 
 def raw_asset(dataset: Dataset) -> dg.AssetsDefinition:

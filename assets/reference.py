@@ -9,7 +9,7 @@ import dagster as dg
 from dagster_duckdb import DuckDBResource
 
 from assets.delivery_files import sniff, text_scan
-from checks.contract import REFERENCE, Dataset, quote_identifier, sql_text
+from checks.contract import REFERENCE, Dataset, quote_identifier
 from pipelines.resources import LandingFolder
 
 SQL_TYPES = {"int": "integer", "number": "double", "date": "date"}
@@ -53,9 +53,7 @@ def reference_problems(conn, dataset: Dataset, path) -> list[tuple[int, str, str
                                 from ({dataset.column_problems("typed", "line")}) order by line, column_name""").fetchall()
     if problems or not dataset.rules:
         return problems
-    return conn.execute(" union all ".join(
-        f"select line, {sql_text(rule.column)}, {sql_text(rule.name)}, {sql_text(rule.message)} from typed t "
-        f"where coalesce(({rule.broken}), false)" for rule in dataset.rules) + " order by 1, 2").fetchall()
+    return conn.execute(dataset.rule_problems("typed", "line") + " order by 1, 2").fetchall()
 
 
 def reference_asset(dataset: Dataset) -> dg.AssetsDefinition:

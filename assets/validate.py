@@ -26,11 +26,9 @@ DUPLICATE_KEY = {"shelter_stays": "stay_id", "interventions": "case_id"}
 def problems_sql(dataset: Dataset) -> str:
     """Every broken column rule, row rule and unreadable line of raw_<dataset>, from typed_<dataset>."""
     parts = [dataset.column_problems(f"typed_{dataset.name}", "source_file, line")]
-    for rule in dataset.rules:
-        parts.append(f"""
-            select t.source_file, t.line, {sql_text(rule.column)}, {sql_text(rule.name)}, {sql_text(rule.message)}
-            from typed_{dataset.name} t join delivery_files f using (source_file)
-            where coalesce(({rule.broken}), false)""")
+    if dataset.rules:
+        parts.append(dataset.rule_problems(f"typed_{dataset.name}", "t.source_file, t.line",
+                                           "join delivery_files f using (source_file)"))
     if key := DUPLICATE_KEY.get(dataset.name):
         parts.append(f"""
             select t.source_file, t.line, {sql_text(key)}, 'duplicate_{key}',

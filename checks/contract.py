@@ -137,6 +137,13 @@ class Dataset:
                          + (f", {c.raw} is not null as {quote_identifier(c.name + '_given')}" if given else "")
                          for c in self.columns)
 
+    def rule_problems(self, typed: str, keys: str, joins: str = "") -> str:
+        """SELECT of (keys, column_name, rule, message) for every broken row rule of the typed rows
+        in `typed` (as t; `joins` adds what the rules read, e.g. the row's delivery as f)."""
+        return " union all ".join(
+            f"select {keys}, {sql_text(rule.column)}, {sql_text(rule.name)}, {sql_text(rule.message)} "
+            f"from {typed} t {joins} where coalesce(({rule.broken}), false)" for rule in self.rules)
+
     def column_problems(self, typed: str, keys: str) -> str:
         """SELECT of (keys, column_name, rule, message) for every broken column rule of the typed
         rows in `typed`, in one pass: each row's rules side by side, then unpivoted (which drops
