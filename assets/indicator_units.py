@@ -15,11 +15,16 @@ A file starts with a header of `-- key: value` lines, then one SELECT of *facts*
                                    instead of de-duplicated: 4x cheaper; a test holds every such file to it)
     -- variants: a_6m: 182; a_12m: 365   (one file, several indicators: $variant in the SQL is
                                            replaced by each value; used for follow-up horizons)
+    -- rollup: per area          (facts carry `level` and `area_code` instead of `municipality_code`,
+                                  one set of rows per area, by joining `area_members`: for rules that
+                                  judge a person within each area, e.g. by their first exit among
+                                  that area's exits, where DK's first is not a municipality's)
 
 Facts have `period`, `municipality_code`, `breakdown` ('' for the total) and, by aggregate:
 count `unit` (what is counted once: a person, an episode); sum `amount`; share `unit`, `hit`;
 ratio `amount`, `base`; median `amount` (one row per episode). They may join `indicator_periods`
-(the periods table cut to the file's period types). The template below rolls facts up to
+(the periods table cut to the file's period types) and `area_members` (each municipality_code
+with the three areas it belongs to: itself, its region and DK). The template below rolls facts up to
 municipality, region and DK in one grouping-sets pass (so a person counts once per area),
 fills areas and periods without facts (0 for counts, no_data for shares), and blanks the value of
 rows whose status is not ok. `final` files return indicator rows themselves, from other tables or
@@ -32,7 +37,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-HEADER = re.compile(r"^--\s*(indicator|definition|aggregate|periods|levels|status|scale|total|variants|units):\s*(.+?)\s*$")
+HEADER = re.compile(r"^--\s*(indicator|definition|aggregate|periods|levels|status|scale|total|variants|units|rollup):\s*(.+?)\s*$")
 PERIOD_TYPES = {"year", "quarter", "month"}
 LEVELS = ("national", "region", "municipality")
 AGGREGATES = {
@@ -46,6 +51,11 @@ AGGREGATES = {
 }
 # (value, numerator, denominator) where an area and period have no facts: counts are 0, a share
 # with nothing to divide is no_data.
+# Each municipality with the areas its facts count in, for `rollup: per area` units.
+AREA_MEMBERS = """
+    select municipality_code, 'municipality' as level, municipality_code::varchar as area_code from municipalities
+    union all select municipality_code, 'region', region_code::varchar from municipalities
+    union all select municipality_code, 'national', 'DK' from municipalities"""
 FILLED = {
     "count": ("coalesce(value, 0)", "null", "null"),
     "sum": ("coalesce(value, 0)", "null", "null"),
@@ -67,6 +77,7 @@ class IndicatorUnit:
     scale: str = "1"
     total: bool = True
     units_once: bool = False
+    per_area: bool = False
     path: Path | None = None
 
     @classmethod
@@ -87,6 +98,8 @@ class IndicatorUnit:
             raise ValueError(f"{path}: unknown aggregate {header['aggregate']!r}")
         if header.get("units", "once per period") != "once per period":
             raise ValueError(f"{path}: units can only be 'once per period'")
+        if header.get("rollup", "per area") != "per area":
+            raise ValueError(f"{path}: rollup can only be 'per area'")
         variants = [tuple(part.split(":")) for part in header["variants"].split(";")] if "variants" in header \
             else [(header["indicator"], "")]
         if "variants" not in header and path.stem != header["indicator"]:
@@ -97,7 +110,8 @@ class IndicatorUnit:
                     levels=tuple(lv.strip() for lv in header.get("levels", ", ".join(LEVELS)).split(",")),
                     status=header.get("status", "'ok'").replace("$variant", value.strip()),
                     scale=header.get("scale", "1"), total=header.get("total", "yes") != "no",
-                    units_once=header.get("units") == "once per period", path=path)
+                    units_once=header.get("units") == "once per period",
+                    per_area=header.get("rollup") == "per area", path=path)
                 for name, value in variants]
 
     def periods_sql(self) -> str:
@@ -119,6 +133,7 @@ class IndicatorUnit:
         divides = "false" if denominator == "null" else "coalesce(denominator, 0) = 0"
         return f"""
         with indicator_periods as ({self.periods_sql()}),
+        area_members as ({AREA_MEMBERS}),
         facts as ({facts}),
         grid as (
             select a.level, a.area_code, p.period, p.period_start, p.period_end, b.breakdown
@@ -127,18 +142,7 @@ class IndicatorUnit:
             cross join (select distinct breakdown from facts {"union select ''" if self.total else ""}) b
             where a.level in ({levels})
         ),
-        aggregated as (
-            select f.period, f.breakdown,
-                   case when grouping(m.region_code) = 1 then 'national'
-                        when grouping(f.municipality_code) = 1 then 'region' else 'municipality' end as level,
-                   case when grouping(m.region_code) = 1 then 'DK'
-                        when grouping(f.municipality_code) = 1 then m.region_code::varchar
-                        else f.municipality_code::varchar end as area_code,
-                   {aggregate}
-            from facts f join municipalities m using (municipality_code)
-            group by grouping sets ((f.period, f.breakdown), (f.period, f.breakdown, m.region_code),
-                                    (f.period, f.breakdown, m.region_code, f.municipality_code))
-        ),
+        aggregated as ({self._aggregated_sql(aggregate)}),
         judged as (
             select g.level, g.area_code, g.period, g.breakdown, a.value, a.numerator, a.denominator,
                    {self.status} as period_status
@@ -158,6 +162,25 @@ class IndicatorUnit:
                status
         from statused
         """
+
+    def _aggregated_sql(self, aggregate: str) -> str:
+        """Facts rolled up to (level, area_code): in one grouping-sets pass from municipalities, or,
+        for `rollup: per area`, grouped as the facts already name their areas."""
+        if self.per_area:
+            return f"""
+            select period, breakdown, level, area_code, {aggregate}
+            from facts group by period, breakdown, level, area_code"""
+        return f"""
+            select f.period, f.breakdown,
+                   case when grouping(m.region_code) = 1 then 'national'
+                        when grouping(f.municipality_code) = 1 then 'region' else 'municipality' end as level,
+                   case when grouping(m.region_code) = 1 then 'DK'
+                        when grouping(f.municipality_code) = 1 then m.region_code::varchar
+                        else f.municipality_code::varchar end as area_code,
+                   {aggregate}
+            from facts f join municipalities m using (municipality_code)
+            group by grouping sets ((f.period, f.breakdown), (f.period, f.breakdown, m.region_code),
+                                    (f.period, f.breakdown, m.region_code, f.municipality_code))"""
 
 
 def read_units(folder: Path) -> list[IndicatorUnit]:

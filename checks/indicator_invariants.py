@@ -98,3 +98,35 @@ def every_indicator_every_period(duckdb: DuckDBResource) -> dg.AssetCheckResult:
             order by 1, 2
         """, [[n for n, _ in expected], [k for _, k in expected]]).fetchall()
     return result(missing, "indicator_periods_missing")
+
+
+@dg.asset_check(asset=indicators, blocking=True,
+                description="monthly_flow: inflow_new + inflow_returning equals the distinct persons entering "
+                            "in the month, at every level and area (each person counts once, in one of the two).")
+def monthly_inflow_counts_each_person_once(duckdb: DuckDBResource) -> dg.AssetCheckResult:
+    with duckdb.get_connection() as conn:
+        bad = conn.execute("""
+            with entering as (
+                select p.period,
+                       case when grouping(m.region_code) = 1 then 'national'
+                            when grouping(s.municipality_code) = 1 then 'region' else 'municipality' end as level,
+                       case when grouping(m.region_code) = 1 then 'DK'
+                            when grouping(s.municipality_code) = 1 then m.region_code::varchar
+                            else s.municipality_code::varchar end as area_code,
+                       count(distinct s.person_no) as persons
+                from episode_starts s
+                join periods p on p.period_type = 'month' and s.first_entry between p.period_start and p.period_end
+                join municipalities m using (municipality_code)
+                group by grouping sets ((p.period), (p.period, m.region_code), (p.period, m.region_code, s.municipality_code))
+            ), inflow as (
+                select level, area_code, period, sum(value) as persons
+                from indicators
+                where indicator = 'monthly_flow' and breakdown in ('flow=inflow_new', 'flow=inflow_returning')
+                group by all having bool_and(status = 'ok')
+            )
+            select i.level, i.area_code, i.period, i.persons as inflow, coalesce(e.persons, 0) as entering
+            from inflow i left join entering e using (level, area_code, period)
+            where i.persons <> coalesce(e.persons, 0)
+            order by all
+        """).fetchall()
+    return result(bad, "areas_and_months_out_of_balance")

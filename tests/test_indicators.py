@@ -325,9 +325,13 @@ def test_every_indicator_unit_is_tested_here_and_named_in_the_spec_check():
 
 def repeated_units(conn, unit) -> int:
     """Facts rows of `unit` beyond the first per (period, breakdown, unit)."""
+    from assets.indicator_units import AREA_MEMBERS
+
     facts = unit.facts.rstrip().rstrip(";")
-    return conn.execute(f"""with indicator_periods as ({unit.periods_sql()}), facts as ({facts})
-                            select count(*) - count(distinct (period, breakdown, unit)) from facts""").fetchall()[0][0]
+    key = "period, level, area_code, breakdown, unit" if unit.per_area else "period, breakdown, unit"
+    return conn.execute(f"""with indicator_periods as ({unit.periods_sql()}), area_members as ({AREA_MEMBERS}),
+                            facts as ({facts})
+                            select count(*) - count(distinct ({key})) from facts""").fetchall()[0][0]
 
 
 def test_units_counted_once_per_period_are_never_repeated(world, warehouse):
@@ -344,3 +348,93 @@ def test_units_counted_once_per_period_are_never_repeated(world, warehouse):
     # The check can fail: persons in shelter repeat across the stays of a period.
     persons = next(u for u in units if u.indicator == "persons_in_shelter")
     assert not persons.units_once and repeated_units(warehouse, persons) > 0
+
+
+def attribution_world() -> World:
+    """Issue 15's cases, where a person's area within a period was ambiguous (data 2021 .. 2025):
+      P  101 S1 2024-02-01..12-10 other_shelter, then 751 S2 2024-12-10..2025-03-01 street (a transfer
+         across period ends: a later stay must not move past periods)
+      Q  101 S1 2024-01-02..06-30 other_shelter, then 147 S1 2024-06-30..08-01 street (transfer on the
+         period's last day: the night of 06-30 is spent in 147's stay)
+      R  751 S2 2024-01-01..01-13 own_housing; 101 S1 2024-08-01..08-05 own_housing; 101 S1 2024-09-01..09-03
+         street (housed from two municipalities in one year; CTI case in 101 from 2024-08-20)
+      T  101 S1 2024-03-01..03-05 street (first ever), 147 S1 2024-03-20..03-25 street (returning, same month)
+    """
+    w = World(data_start=2021, cutoff=d(2025, 12, 31))
+    w.stay("P", 101, d(2024, 2, 1), d(2024, 12, 10), "other_shelter")
+    w.stay("P", 751, d(2024, 12, 10), d(2025, 3, 1), "street", shelter="S2", prior="other_shelter")
+    w.stay("Q", 101, d(2024, 1, 2), d(2024, 6, 30), "other_shelter")
+    w.stay("Q", 147, d(2024, 6, 30), d(2024, 8, 1), "street", prior="other_shelter")
+    w.stay("R", 751, d(2024, 1, 1), d(2024, 1, 13), "own_housing", shelter="S2")
+    w.stay("R", 101, d(2024, 8, 1), d(2024, 8, 5), "own_housing", prior="own_housing")
+    w.stay("R", 101, d(2024, 9, 1), d(2024, 9, 3), "street", prior="own_housing")
+    w.case("R", 101, "CTI", d(2024, 8, 20))
+    w.stay("T", 101, d(2024, 3, 1), d(2024, 3, 5), "street")
+    w.stay("T", 147, d(2024, 3, 20), d(2024, 3, 25), "street")
+    return w
+
+
+@pytest.fixture(scope="module")
+def attributed(tmp_path_factory):
+    return attribution_world().build(tmp_path_factory.mktemp("attribution_world"))
+
+
+def test_ongoing_over_90_days_belongs_to_the_stay_on_the_last_day(attributed):
+    # 2024-Q3 ends 09-30: P (from 02-01, 242 days) sleeps in 101's stay; the transfer to 751 in December
+    # does not move the quarter. 2024 ends 12-31: P is in 751's stay.
+    assert value(attributed, "ongoing_over_90_days", "2024-Q3") == 1
+    assert value(attributed, "ongoing_over_90_days", "2024-Q3", "751") == 0
+    assert value(attributed, "ongoing_over_90_days", "2024", "751") == 1
+    assert value(attributed, "ongoing_over_90_days", "2024", "101") == 0
+    # 2024-Q2 ends 06-30: P in 101; Q (from 01-02, 180 days) transfers that day and sleeps in 147's stay.
+    assert value(attributed, "ongoing_over_90_days", "2024-Q2") == 1
+    assert value(attributed, "ongoing_over_90_days", "2024-Q2", "147") == 1
+    assert value(attributed, "ongoing_over_90_days", "2024-Q2", "1084") == 2
+    assert value(attributed, "ongoing_over_90_days", "2024-Q2", "DK") == 2
+
+
+def test_returns_judge_the_first_housing_exit_among_each_areas_exits(attributed):
+    # R housed from 751 on 01-13 and from 101 on 08-05 (2024). DK and 751: d = 01-13, next entry 08-01
+    # is 201 days later (not within 182, within 365). 101: d = 08-05, back 09-01 (27 days).
+    assert figure(attributed, "returns_within_6m_share", "2024", "DK")[:4] == (0, 0, 1, "ok")
+    assert figure(attributed, "returns_within_6m_share", "2024", "751")[:3] == (0, 0, 1)
+    assert figure(attributed, "returns_within_6m_share", "2024", "101")[:3] == (1, 1, 1)
+    assert figure(attributed, "returns_within_6m_share", "2024", "1084")[:3] == (1, 1, 1)
+    assert figure(attributed, "returns_within_12m_share", "2024", "DK")[:3] == (1, 1, 1)
+
+
+def test_hf_coverage_counts_a_person_covered_by_any_of_the_areas_exits(attributed):
+    # R's exit from 751 (01-13) has no case; the exit from 101 (08-05) has CTI from 08-20 (15 days).
+    assert figure(attributed, "hf_coverage_of_housing_exits", "2024", "DK")[:3] == (1, 1, 1)
+    assert figure(attributed, "hf_coverage_of_housing_exits", "2024", "101")[:3] == (1, 1, 1)
+    assert figure(attributed, "hf_coverage_of_housing_exits", "2024", "751")[:3] == (0, 0, 1)
+
+
+def test_monthly_inflow_counts_each_person_once_per_area(attributed):
+    # March 2024: T enters 101 for the first time and 147 as returning. In 101 new, in 147 returning;
+    # in the region and DK, T's first entry of the month (101) makes T new, and only new.
+    flows = {area: (value(attributed, "monthly_flow", "2024-03", area, "flow=inflow_new"),
+                    value(attributed, "monthly_flow", "2024-03", area, "flow=inflow_returning"))
+             for area in ("101", "147", "1084", "DK")}
+    assert flows == {"101": (1, 0), "147": (0, 1), "1084": (1, 0), "DK": (1, 0)}
+
+
+def test_persons_beyond_refund_cap_before_the_cap_is_zero_and_ok(world):
+    assert figure(world, "persons_beyond_refund_cap", "2023-Q3", "751") == (0, None, None, "ok")
+    assert figure(world, "persons_beyond_refund_cap", "2022", "DK") == (0, None, None, "ok")
+
+
+def test_inflow_check_fails_when_a_person_counts_as_new_and_returning(tmp_path):
+    import duckdb
+
+    from checks.indicator_invariants import monthly_inflow_counts_each_person_once
+    from pipelines.resources import Warehouse
+
+    attribution_world().build(tmp_path).close()
+    warehouse = Warehouse(database=str(tmp_path / "warehouse.duckdb"))
+    assert monthly_inflow_counts_each_person_once(duckdb=warehouse).passed
+    with duckdb.connect(str(tmp_path / "warehouse.duckdb")) as conn:   # today's old rule in DK: both
+        conn.execute("""update indicators set value = 1 where indicator = 'monthly_flow' and area_code = 'DK'
+                        and period = '2024-03' and breakdown = 'flow=inflow_returning'""")
+    result = monthly_inflow_counts_each_person_once(duckdb=warehouse)
+    assert not result.passed and ["national", "DK", "2024-03", "2.0", "1"] in result.metadata["examples"].value
