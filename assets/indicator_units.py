@@ -123,7 +123,7 @@ class IndicatorUnit:
 
     def sql(self) -> str:
         """The SELECT that yields this indicator's rows (indicator ... status)."""
-        facts = self.facts.rstrip().rstrip(";")
+        facts = self.facts.rstrip().rstrip(";") + "\n"   # a trailing comment must not swallow the ")"
         if self.aggregate == "final":
             return f"with indicator_periods as ({self.periods_sql()}) {facts}"
         levels = ", ".join(f"'{level}'" for level in self.levels)

@@ -359,6 +359,7 @@ def attribution_world() -> World:
       R  751 S2 2024-01-01..01-13 own_housing; 101 S1 2024-08-01..08-05 own_housing; 101 S1 2024-09-01..09-03
          street (housed from two municipalities in one year; CTI case in 101 from 2024-08-20)
       T  101 S1 2024-03-01..03-05 street (first ever), 147 S1 2024-03-20..03-25 street (returning, same month)
+      V  751 S2 2022-06-01..2023-12-01 street (in shelter before and after the refund cap began)
     """
     w = World(data_start=2021, cutoff=d(2025, 12, 31))
     w.stay("P", 101, d(2024, 2, 1), d(2024, 12, 10), "other_shelter")
@@ -371,6 +372,7 @@ def attribution_world() -> World:
     w.case("R", 101, "CTI", d(2024, 8, 20))
     w.stay("T", 101, d(2024, 3, 1), d(2024, 3, 5), "street")
     w.stay("T", 147, d(2024, 3, 20), d(2024, 3, 25), "street")
+    w.stay("V", 751, d(2022, 6, 1), d(2023, 12, 1), "street", shelter="S2")
     return w
 
 
@@ -422,6 +424,14 @@ def test_monthly_inflow_counts_each_person_once_per_area(attributed):
 def test_persons_beyond_refund_cap_before_the_cap_is_zero_and_ok(world):
     assert figure(world, "persons_beyond_refund_cap", "2023-Q3", "751") == (0, None, None, "ok")
     assert figure(world, "persons_beyond_refund_cap", "2022", "DK") == (0, None, None, "ok")
+
+
+def test_refund_cap_share_has_no_base_before_the_cap(attributed):
+    # V's nights from 2022-06-01: 2022 ends before the cap, so no base at all (never a negative one);
+    # 2023's base counts V's nights from 10-01 to 11-30 only.
+    assert figure(attributed, "nights_beyond_refund_cap_share", "2022", "751") == (None, 0, 0, "no_data")
+    assert figure(attributed, "nights_beyond_refund_cap_share", "2023", "751") == (0, 0, 61, "ok")
+    assert attributed.execute("select count(*) from indicators where denominator < 0").fetchall()[0][0] == 0
 
 
 def test_inflow_check_fails_when_a_person_counts_as_new_and_returning(tmp_path):
