@@ -8,27 +8,43 @@ content are unchanged.
 
 from __future__ import annotations
 
+import codecs
 import gzip
 import hashlib
 import re
+import stat
+import zlib
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
 from checks.contract import Dataset, sql_text
+from checks.cpr import looks_like_cpr, redact
 
 SNIFF_BYTES = 64 * 1024
 FILE_COLUMNS = ["source_file", "path", "dataset", "provider", "period", "period_start", "period_end",
                 "encoding", "delimiter", "header", "missing_columns", "extra_columns", "sha256", "bytes",
-                "refusal_reason"]
-HASH_CHUNK = 1 << 20
+                "lines", "refusal_reason"]
+READ_CHUNK = 1 << 20
+# Periods a delivery can name: anything outside is a typo (0000-Q1, 9999-Q4), not a delivery.
+FIRST_YEAR, LAST_YEAR = 2000, 2100
 
 
 @dataclass
 class Dialect:
     encoding: str               # utf-8 | latin-1 (Danish Excel exports: Windows-1252/Latin-1)
     delimiter: str              # , or ;
-    header: list[str]           # column names as delivered, trimmed and lower-cased
+    header: list[str]           # column names as delivered, trimmed and lower-cased ('' if unnamed)
+
+
+@dataclass
+class Content:
+    """What reading a file once tells: its fingerprint, its lines, its encoding, or why it is unreadable."""
+    sha256: str | None = None
+    bytes: int | None = None
+    lines: int | None = None     # lines as an editor counts them (a last line without a newline counts)
+    utf8: bool = True            # the whole text is valid UTF-8 (else it is read as Latin-1)
+    problem: str | None = None   # a refusal reason
 
 
 def period_bounds(period: str) -> tuple[date, date]:
@@ -45,8 +61,88 @@ def period_bounds(period: str) -> tuple[date, date]:
     return start, date.fromordinal(after.toordinal() - 1)
 
 
-def sniff(path: Path) -> Dialect | str:
-    """The file's dialect from its first bytes, or why it cannot be read as a CSV delivery."""
+def special_file(path: Path, root: Path) -> str | None:
+    """Why `path` is not a regular file inside the landing folder `root` (None if it is). Nothing
+    is opened: a FIFO or a device is judged by its mode alone, a link by where it points."""
+    try:
+        mode = path.lstat().st_mode
+    except OSError:
+        return "unreadable: the file cannot be examined (permissions?)"
+    if stat.S_ISLNK(mode):
+        try:
+            target = path.resolve(strict=True)
+        except (OSError, RuntimeError):
+            return "not_regular_file: a link that points nowhere; deliver the file itself"
+        if not target.is_relative_to(root.resolve()):
+            return "not_regular_file: a link that points outside the landing folder; deliver the file itself"
+        mode = target.stat().st_mode
+    if stat.S_ISDIR(mode):
+        return "not_regular_file: a folder where a delivery file was expected"
+    if not stat.S_ISREG(mode):
+        return "not_regular_file: a special file (a pipe, socket or device), not a delivery; nothing was read"
+    return None
+
+
+def inspect(path: Path) -> Content:
+    """Read the file once: sha256 and size of what was delivered; lines and UTF-8 validity of its
+    text (a .gz file decompressed, to its end: a truncated one is refused as truncated). hashlib,
+    zlib and the UTF-8 decoder release or barely hold the GIL, so files are read in parallel threads."""
+    content, digest, utf8 = Content(), hashlib.sha256(), codecs.getincrementaldecoder("utf-8")()
+    newlines, last = 0, b"\n"
+
+    def text(chunk: bytes) -> None:
+        nonlocal newlines, last
+        newlines += chunk.count(b"\n")
+        last = chunk[-1:] or last
+        if content.utf8:
+            try:
+                utf8.decode(chunk)
+            except UnicodeDecodeError:
+                content.utf8 = False
+
+    zipped = path.name.endswith(".gz")
+    inflate = zlib.decompressobj(wbits=31)
+
+    def inflated(chunk: bytes) -> None:
+        """Decompress in bounded pieces (a small file may inflate to gigabytes), member after member."""
+        nonlocal inflate
+        while chunk:
+            text(inflate.decompress(chunk, READ_CHUNK))
+            chunk = inflate.unconsumed_tail
+            if inflate.eof and (chunk := inflate.unused_data):
+                inflate = zlib.decompressobj(wbits=31)
+
+    try:
+        with open(path, "rb") as handle:
+            content.bytes = 0
+            while chunk := handle.read(READ_CHUNK):
+                digest.update(chunk)
+                content.bytes += len(chunk)
+                if not zipped:
+                    text(chunk)
+                elif not content.problem:
+                    try:
+                        inflated(chunk)
+                    except zlib.error:
+                        content.problem = "not_gzip: the file is named .gz but is not valid gzip; compress it again"
+    except OSError:
+        return Content(problem="unreadable: the file cannot be opened (permissions?)")
+    content.sha256 = digest.hexdigest()
+    if zipped and not content.problem and not inflate.eof:
+        content.problem = ("truncated: the gzip file ends before its end-of-stream marker (an interrupted copy?); "
+                           "deliver the whole file again")
+    if content.utf8:
+        try:
+            utf8.decode(b"", final=True)
+        except UnicodeDecodeError:
+            content.utf8 = False
+    content.lines = newlines + (last != b"\n")
+    return content
+
+
+def sniff(path: Path, utf8: bool = True) -> Dialect | str:
+    """The file's dialect from its first line, or why it cannot be read as a CSV delivery. The
+    encoding is judged on the whole file (`utf8`, from `inspect`), not on the first bytes."""
     try:
         opener = gzip.open if path.name.endswith(".gz") else open
         with opener(path, "rb") as handle:
@@ -57,17 +153,22 @@ def sniff(path: Path) -> Dialect | str:
         return "not_csv: the file is empty (a delivery needs at least its header line)"
     if b"\x00" in head:
         return "not_csv: the file holds binary data (e.g. an Excel workbook); export it as CSV"
-    complete = head if len(head) < SNIFF_BYTES else head[: head.rfind(b"\n") + 1] or head
-    try:
-        text, encoding = complete.decode("utf-8-sig"), "utf-8"
-    except UnicodeDecodeError:
-        text, encoding = complete.decode("latin-1"), "latin-1"
+    encoding = "utf-8" if utf8 else "latin-1"
+    text = head.decode("utf-8-sig" if utf8 else "latin-1", errors="replace")
     first = text.splitlines()[0]
     delimiter = ";" if first.count(";") > first.count(",") else ","
     header = [name.strip().strip('"').strip().lower() for name in first.split(delimiter)]
+    while len(header) > 1 and header[-1] == "":
+        header.pop()           # Excel's trailing delimiter: the unnamed last columns are read, not kept
+    trailing = len(first.split(delimiter)) - len(header)
     if len(header) < 2:
         return "not_csv: the header line has a single column (expected comma- or semicolon-separated names)"
-    return Dialect(encoding=encoding, delimiter=delimiter, header=header)
+    return Dialect(encoding=encoding, delimiter=delimiter, header=header + [""] * trailing)
+
+
+def scan_names(header: list[str]) -> list[str]:
+    """The names a scan gives the columns: as delivered, and `unnamed_<n>` for an unnamed last one."""
+    return [name or f"unnamed_{position}" for position, name in enumerate(header, start=1)]
 
 
 def refusal_rule(reason: str) -> tuple[str, str]:
@@ -76,49 +177,87 @@ def refusal_rule(reason: str) -> tuple[str, str]:
     return rule, message
 
 
-def fingerprint(path: Path) -> tuple[str | None, int | None]:
-    """The file's sha256 and size (None if it cannot be read). hashlib releases the GIL, so files
-    hash in parallel threads: 10x faster than DuckDB's sha256 over read_blob."""
-    digest, size = hashlib.sha256(), 0
-    try:
-        with open(path, "rb") as handle:
-            while chunk := handle.read(HASH_CHUNK):
-                digest.update(chunk)
-                size += len(chunk)
-    except OSError:
-        return None, None
-    return digest.hexdigest(), size
+def header_problem(header: list[str], dataset: Dataset) -> str | None:
+    named = [name for name in header if name]
+    if any(looks_like_cpr(name) for name in header):
+        column = next(i for i, name in enumerate(header, start=1) if looks_like_cpr(name))
+        return (f"cpr_number: a value that looks like a CPR number is in line 1, column {column}: the whole file "
+                "is refused and nothing from it is kept. Replace CPR numbers by the person_key pseudonym and "
+                "deliver again.")
+    if "" in header[: len(named)]:
+        column = header.index("") + 1
+        return f"header_format: column {column} of the header line has no name; name it or remove the column"
+    missing = [c.name for c in dataset.columns if c.required and c.name not in header]
+    if missing:
+        return f"missing_columns: the header lacks required column(s) {', '.join(missing)}"
+    if len(set(named)) < len(named):
+        return "duplicate_column: the header names a column twice"
+    return None
 
 
-def describe(path: Path, source_file: str, dataset: Dataset) -> dict:
+def describe(path: Path, source_file: str, dataset: Dataset, root: Path | None = None) -> dict:
     """One row of delivery_files: the delivery a file belongs to, its content's fingerprint, its
-    dialect, or why it is refused."""
+    dialect, or why it is refused. A name that looks like a CPR number is stored redacted."""
     record = dict.fromkeys(FILE_COLUMNS)
-    record.update(source_file=source_file, path=str(path.resolve()), dataset=dataset.name)
-    record["sha256"], record["bytes"] = fingerprint(path)
+    record.update(source_file=source_file, path=str(path.absolute()), dataset=dataset.name)
+    if looks_like_cpr(path.name):
+        record.update(source_file=redact(source_file), path=redact(str(path.absolute())),
+                      refusal_reason="cpr_number: the file name holds a number that looks like a CPR number "
+                                     "(shown as #); the file is refused unread. Rename it and deliver again.")
+        return record
+    if problem := special_file(path, root or path.parent):
+        record["refusal_reason"] = problem
+        return record
+    record["path"] = str(path.resolve())
     match = re.match(dataset.file_pattern, path.name)
     if not match:
         record["refusal_reason"] = (f"file_name: the name does not follow the contract for {dataset.name} "
                                     f"(expected a name like {dataset.example})")
         return record
     provider, period = match.group("provider"), match.group("period")
+    if not FIRST_YEAR <= int(period[:4]) <= LAST_YEAR:
+        record["refusal_reason"] = (f"file_name: the period in the name must be a year from {FIRST_YEAR} to "
+                                    f"{LAST_YEAR} (expected a name like {dataset.example})")
+        return record
     if dataset.name == "interventions":
         provider = str(int(provider))  # 0101 = 101
     record.update(provider=provider, period=period)
     record["period_start"], record["period_end"] = period_bounds(period)
-    dialect = sniff(path)
+    content = inspect(path)
+    record.update(sha256=content.sha256, bytes=content.bytes, lines=content.lines)
+    if content.problem:
+        record["refusal_reason"] = content.problem
+        return record
+    dialect = sniff(path, content.utf8)
     if isinstance(dialect, str):
         record["refusal_reason"] = dialect
         return record
-    required = [c.name for c in dataset.columns if c.required]
-    missing = [c for c in dataset.column_names if c not in dialect.header]
+    if problem := header_problem(dialect.header, dataset):
+        record["refusal_reason"] = problem
+        if not problem.startswith("cpr_number"):
+            record["missing_columns"] = [c for c in dataset.column_names if c not in dialect.header]
+        return record
     record.update(encoding=dialect.encoding, delimiter=dialect.delimiter, header=dialect.header,
-                  missing_columns=missing, extra_columns=[c for c in dialect.header if c not in dataset.column_names])
-    if missing_required := [c for c in missing if c in required]:
-        record["refusal_reason"] = f"missing_columns: the header lacks required column(s) {', '.join(missing_required)}"
-    elif len(set(dialect.header)) < len(dialect.header):
-        record["refusal_reason"] = "duplicate_column: the header names a column twice"
+                  missing_columns=[c for c in dataset.column_names if c not in dialect.header],
+                  extra_columns=[c for c in dialect.header if c and c not in dataset.column_names])
     return record
+
+
+def editor_lines(path: Path) -> list[tuple[int, int]]:
+    """(DuckDB's line, the editor's line) of every record of a CSV file, the header first. DuckDB
+    skips blank lines but counts them, and counts a record with quoted newlines as one line; an
+    editor counts every line. Read only for the rare file where the two differ."""
+    records, in_quotes, duckdb_line = [], False, 0
+    opener = gzip.open if path.name.endswith(".gz") else open
+    with opener(path, "rb") as handle:
+        for line_no, line in enumerate(handle, start=1):
+            if not in_quotes:
+                duckdb_line += 1
+                if line.strip(b"\r\n"):
+                    records.append((duckdb_line, line_no))
+            if line.count(b'"') % 2:
+                in_quotes = not in_quotes
+    return records
 
 
 def text_scan(paths: list[str], encoding: str, delimiter: str, header: list[str], options: str = "",
@@ -126,7 +265,7 @@ def text_scan(paths: list[str], encoding: str, delimiter: str, header: list[str]
     """read_csv of files of one dialect, every column as text; `numbered` adds `ordinality`, the
     row's position in the scan (from 1)."""
     listing = "[" + ", ".join(sql_text(p) for p in paths) + "]"
-    spec = "{" + ", ".join(f"{sql_text(c)}: 'VARCHAR'" for c in header) + "}"
+    spec = "{" + ", ".join(f"{sql_text(c)}: 'VARCHAR'" for c in scan_names(header)) + "}"
     return (f"read_csv({listing}, header = true, auto_detect = false, delim = {sql_text(delimiter)}, "
             f"encoding = '{encoding}', quote = '\"', escape = '\"', columns = {spec}{', ' + options if options else ''})"
             + (" with ordinality" if numbered else ""))

@@ -2,9 +2,10 @@
 
 - `delivery_files`: every file, its delivery (dataset, provider, period), sha256, dialect, and
   whether it is loaded, superseded by a newer content, an unchanged repeat, or refused.
-- `raw_<dataset>`: every row of the loaded files as text, with file and line (header = line 1).
-  Files of one dialect are read in one DuckDB scan. The CPR guard reads every value first; a file
-  with a CPR number is refused and none of it is written.
+- `raw_<dataset>`: every row of the loaded files as text, with file and line as an editor shows
+  them (header = line 1). Files of one dialect are read in one DuckDB scan (in batches). The CPR
+  guard (`assets/cpr_guard.py`) has read every value before: a file with a CPR number is refused,
+  never written and never supersedes an earlier delivery.
 """
 
 from __future__ import annotations
@@ -12,36 +13,27 @@ from __future__ import annotations
 import json
 import os
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 
 import dagster as dg
 import pandas as pd
 from dagster_duckdb import DuckDBResource
 
-from assets.delivery_files import FILE_COLUMNS, describe, text_scan
+from assets.cpr_guard import batches, each_file_on_error, refuse_files_with_cpr
+from assets.delivery_files import FILE_COLUMNS, describe, editor_lines, text_scan
 from assets.reference import municipalities_table, shelters_table
-from checks.contract import DELIVERED, Dataset, quote_identifier, sql_text
+from checks.contract import DELIVERED, Dataset, quote_identifier
 from pipelines.resources import LandingFolder
-
-# A CPR number (data contract): DDMMYY-XXXX, or ten digits whose first six form a valid date, standing
-# alone or between non-alphanumeric characters (so a run of digits inside a hex pseudonym is not one).
-# The cheap regexp_matches runs first, so only the rare candidate is split and its date tried.
-CPR_MACRO = r"""
-create or replace temp macro looks_like_cpr(v) as
-    regexp_matches(v, '(?:^|[^0-9A-Za-z])[0-9]{6}-?[0-9]{4}(?:[^0-9A-Za-z]|$)')
-    and coalesce(list_bool_or(list_transform(
-        regexp_extract_all(v, '(?:^|[^0-9A-Za-z])([0-9]{6}-?[0-9]{4})(?:[^0-9A-Za-z]|$)', 1),
-        c -> try_strptime(left(c, 6), '%d%m%y') is not null)), false)
-"""
-CPR_REFUSAL = ("cpr_number: a value that looks like a CPR number is in line {line}, column {column}: the whole file is refused "
-               "and nothing from it is kept. Replace CPR numbers by the person_key pseudonym and deliver again.")
 
 
 def list_delivery_files(conn, root) -> None:
     """Table `delivery_files` for the landing folder `root` (also used by `hfmon validate`)."""
-    listed = [(path, path.relative_to(root).as_posix(), dataset)
+    # Every entry is listed, not only regular files: a folder, pipe or link in a dataset folder gets
+    # a refusal row (describe judges it without opening it).
+    listed = [(path, path.relative_to(root).as_posix(), dataset, root)
               for dataset in DELIVERED
               for path in sorted((root / dataset.name).glob("*"))
-              if path.is_file() and not path.name.startswith(".")]
+              if not path.name.startswith(".")]
     with ThreadPoolExecutor(max_workers=os.cpu_count()) as pool:
         records = list(pool.map(lambda file: describe(*file), listed))
     register_files(conn, records)
@@ -59,6 +51,7 @@ def register_files(conn, records: list[dict]) -> None:
         select f.source_file, f.path, f.dataset, nullif(f.provider, '') as provider, f.period,
                cast(f.period_start as date) as period_start, cast(f.period_end as date) as period_end,
                f.encoding, f.delimiter, f.header, f.missing_columns, f.extra_columns, f.sha256, f.bytes::bigint as bytes,
+               f.lines::bigint as lines,
                coalesce(f.refusal_reason,
                    case when f.dataset = 'shelter_stays' and f.provider not in (select shelter_id from shelters)
                         and exists (select 1 from shelters)
@@ -71,6 +64,7 @@ def register_files(conn, records: list[dict]) -> None:
     """)
     conn.unregister("listed_files")
     conn.execute("update described set provider = 'national' where dataset = 'homeless_count' and provider is null")
+    refuse_files_with_cpr(conn, "described")
     # The manifest of every content ever seen: it orders resubmissions across runs.
     conn.execute("""create table if not exists delivery_history (source_file varchar, dataset varchar,
                     provider varchar, period varchar, sha256 varchar, first_seen timestamp)""")
@@ -92,13 +86,13 @@ def register_files(conn, records: list[dict]) -> None:
             where d.refusal_reason is null
         )
         select source_file, path, dataset, provider, period, period_start, period_end, encoding, delimiter,
-               header, missing_columns, extra_columns, sha256, bytes, null as refusal_reason,
+               header, missing_columns, extra_columns, sha256, bytes, lines, null as refusal_reason,
                case when sha256 <> current_sha256 then 'superseded' when copy_no > 1 then 'unchanged'
                     else 'load' end as status
         from ordered
         union all
         select source_file, path, dataset, provider, period, period_start, period_end, encoding, delimiter,
-               header, missing_columns, extra_columns, sha256, bytes, refusal_reason, 'refused'
+               header, missing_columns, extra_columns, sha256, bytes, lines, refusal_reason, 'refused'
         from described where refusal_reason is not null
         order by dataset, source_file
     """)
@@ -118,7 +112,7 @@ def delivery_files(duckdb: DuckDBResource, landing: LandingFolder) -> dg.Materia
 
 def load_raw(conn, dataset: Dataset) -> None:
     """raw_<dataset> (rows), raw_<dataset>_rejects (lines DuckDB could not split) and
-    raw_<dataset>_refusals (files refused for a CPR number: where, never what)."""
+    raw_<dataset>_refusals (files DuckDB could not read at all: where, never what)."""
     table = f"raw_{dataset.name}"
     contract = ", ".join(f"null::varchar as {quote_identifier(c)}" for c in dataset.column_names)
     conn.execute(f"create or replace table {table} as select null::varchar as source_file, null::bigint as line, "
@@ -127,31 +121,70 @@ def load_raw(conn, dataset: Dataset) -> None:
                  "null::bigint as line, null::varchar as error_type limit 0")
     conn.execute(f"create or replace table {table}_refusals as select null::varchar as source_file, "
                  "null::varchar as reason limit 0")
-    conn.execute(CPR_MACRO)
     groups = conn.execute("""select encoding, delimiter, header, list(path order by path)
                              from delivery_files where dataset = ? and status = 'load' group by all order by all""",
                           [dataset.name]).fetchall()
     for encoding, delimiter, header_json, paths in groups:
-        load_dialect_group(conn, dataset, encoding, delimiter, json.loads(header_json), paths)
+        header = json.loads(header_json)
+        for batch in batches(paths):
+            refused = each_file_on_error(batch, lambda some: insert_rows(conn, dataset, encoding, delimiter,
+                                                                         header, some))
+            for path, reason in refused.items():
+                conn.execute(f"insert into {table}_refusals select source_file, ? from delivery_files where path = ?",
+                             [reason, path])
+            locate_rows(conn, table)
+            for temp in ("scan_rejects", "scan_info"):
+                conn.execute(f"drop table if exists {temp}")
 
 
-def load_dialect_group(conn, dataset: Dataset, encoding, delimiter, header: list[str], paths: list[str]) -> None:
-    """Two streaming scans of the group's files, nothing held in between: the first finds CPR
-    numbers and unreadable lines; the second writes the rows of the files that are not refused.
-    Then each row gets its text-editor line number."""
-    table = f"raw_{dataset.name}"
-    # A row's values joined by a control character: one CPR match per row rather than per value.
-    row_text = "concat_ws(chr(31), " + ", ".join(quote_identifier(c) for c in header) + ")"
+def insert_rows(conn, dataset: Dataset, encoding, delimiter, header: list[str], paths: list[str]) -> None:
+    """One streaming scan of files of one dialect into raw_<dataset>; DuckDB keeps the lines it
+    could not split in `scan_rejects`."""
+    # Numbering rows in the scan (`with ordinality`) keeps the insert on one core and doubles its time.
+    # DuckDB keeps insertion order, so the rows of a plain scan (no join that could reorder them)
+    # land in scan order with consecutive row ids; locate_rows works the lines out from those ids
+    # and checks that each file's rows are contiguous.
+    present = set(header)
+    columns = ", ".join(quote_identifier(c) if c in present else f"null as {quote_identifier(c)}"
+                        for c in dataset.column_names)
+    extras = [c for c in header if c and c not in dataset.column_names]
+    extra = ("to_json(struct_pack(" + ", ".join(f"{quote_identifier(c)} := {quote_identifier(c)}" for c in extras)
+             + "))") if extras else "null::json"
     conn.execute(f"""
-        create or replace temp table cpr_rows as
-        select distinct filename as path
-        from {text_scan(paths, encoding, delimiter, header,
-                        "filename = true, store_rejects = true, rejects_scan = 'scan_info', rejects_table = 'scan_rejects'")}
-        where looks_like_cpr({row_text})
+        insert into raw_{dataset.name}
+        select filename as source_file, null as line, {columns}, {extra}
+        from {text_scan(paths, encoding, delimiter, header, "filename = true, store_rejects = true, "
+                        "rejects_scan = 'scan_info', rejects_table = 'scan_rejects'")}
     """)
-    conn.execute("""create or replace temp table rejected as
-                    select s.file_path as path, r.line, r.error_type::varchar as error_type, r.csv_line
-                    from scan_rejects r join scan_info s using (scan_id, file_id)""")
+
+
+def locate_rows(conn, table: str) -> None:
+    """For the rows just inserted into `table` (line still null, source_file still the scanned
+    path) and the lines DuckDB rejected: their file as delivery_files names it, and their line as a
+    text editor shows it. Most files have no blank line and no quoted newline: there the k-th row
+    stored sits on line k + 2 + (rejected lines before it). Files where the lines do not add up
+    are numbered from `editor_lines`."""
+    has_rejects = conn.execute("select count(*) from duckdb_tables() where table_name = 'scan_rejects'").fetchall()[0][0]
+    conn.execute("create or replace temp table rejected as " + (
+        f"""select s.file_path as path, r.line, r.error_type::varchar as error_type
+           from scan_rejects r join scan_info s using (scan_id, file_id)
+           where s.file_path not in (select d.path from delivery_files d join {table}_refusals using (source_file))"""
+        if has_rejects
+        else "select null::varchar as path, null::bigint as line, null::varchar as error_type limit 0"))
+    conn.execute(f"""
+        create or replace temp table first_rows as
+        select d.path, d.source_file, coalesce(s.first_row, 0) as first_row, coalesce(s.rows, 0) as rows,
+               coalesce(s.contiguous, true) as contiguous,
+               d.lines <> coalesce(s.rows, 0) + coalesce(j.rejected, 0) + 1 as irregular
+        from delivery_files d
+        left join (select source_file as path, min(rowid) as first_row, count(*) as rows,
+                          max(rowid) - min(rowid) + 1 = count(*) as contiguous
+                   from {table} where line is null group by all) s using (path)
+        left join (select path, count(distinct line) as rejected from rejected group by all) j using (path)
+        where s.path is not null or j.path is not null
+    """)
+    if conn.execute("select count(*) from first_rows where not contiguous").fetchall()[0][0]:
+        raise RuntimeError(f"{table}: a file's rows were not stored together, so their lines cannot be numbered")
     # Text-editor lines: the k-th row read from a file sits on line k + 1 + shift, shift = j for k in
     # [r_j - j, r_(j+1) - (j+1)), r_j the j-th rejected line of the file (0 before the first).
     conn.execute("""
@@ -161,97 +194,60 @@ def load_dialect_group(conn, dataset: Dataset, encoding, delimiter, header: list
               from (select path, line, row_number() over (partition by path order by line) as j
                     from (select distinct path, line from rejected)))
     """)
-    conn.execute("""
-        create or replace temp table cpr_found as
-        select path, null::bigint as line, null::varchar as column_name, true as in_row from cpr_rows
-        union all
-        select path, min(line), null, false from rejected where looks_like_cpr(csv_line) group by path
-    """)
-    locate_cpr_in_rows(conn, encoding, delimiter, header)
-    conn.execute(f"""
-        insert into {table}_refusals
-        select d.source_file, replace(replace({sql_text(CPR_REFUSAL)}, '{{line}}', min(c.line)::varchar),
-                                      '{{column}}', coalesce(arg_min(c.column_name, c.line), 'unknown'))
-        from cpr_found c join delivery_files d using (path) group by d.source_file
-    """)
-    conn.execute(f"""
-        insert into {table}_rejects
-        select distinct d.source_file, r.line, r.error_type from rejected r join delivery_files d using (path)
-        where r.path not in (select path from cpr_found)
-    """)
-    present = {c for c in header}
-    columns = ", ".join(quote_identifier(c) if c in present else f"null as {quote_identifier(c)}"
-                        for c in dataset.column_names)
-    extras = [c for c in header if c not in dataset.column_names]
-    extra = ("to_json(struct_pack(" + ", ".join(f"{quote_identifier(c)} := {quote_identifier(c)}" for c in extras)
-             + "))") if extras else "null::json"
-    # Numbering rows in the scan (`with ordinality`) keeps the insert on one core and doubles its time.
-    # DuckDB keeps insertion order, so the rows of a plain scan (no join that could reorder them)
-    # land in scan order with consecutive row ids; locate_rows works the lines out from those ids.
-    refused = {path for (path,) in conn.execute("select path from cpr_found").fetchall()}
-    kept = [path for path in paths if path not in refused]
-    if kept:
-        conn.execute(f"""
-            insert into {table}
-            select filename as source_file, null as line, {columns}, {extra}
-            from {text_scan(kept, encoding, delimiter, header, "filename = true, ignore_errors = true")}
-        """)
-        locate_rows(conn, table)
-    for temp in ("cpr_rows", "rejected", "line_shifts", "cpr_found", "scan_rejects", "scan_info"):
-        conn.execute(f"drop table if exists {temp}")
-
-
-def locate_rows(conn, table: str) -> None:
-    """For the rows just inserted into `table` (line still null, source_file still the scanned
-    path): their file as delivery_files names it, and their text-editor line (`line_shifts`)."""
-    conn.execute(f"""
-        create or replace temp table first_rows as
-        select s.path, d.source_file, s.first_row, s.contiguous
-        from (select source_file as path, min(rowid) as first_row, max(rowid) - min(rowid) + 1 = count(*) as contiguous
-              from {table} where line is null group by all) s
-        join delivery_files d using (path)
-    """)
-    if conn.execute("select count(*) from first_rows where not contiguous").fetchall()[0][0]:
-        raise RuntimeError(f"{table}: a file's rows were not stored together, so their lines cannot be numbered")
-    conn.execute(f"""update {table} set source_file = f.source_file, line = {table}.rowid - f.first_row + 2
+    irregular_lines(conn)
+    conn.execute(f"""update {table} set source_file = f.source_file, line = {table}.rowid - f.first_row
                      from first_rows f where f.path = {table}.source_file and {table}.line is null""")
+    conn.execute(f"""update {table} set line = m.line from row_lines m join first_rows f using (path)
+                     where f.source_file = {table}.source_file and m.k = {table}.line""")
+    conn.execute(f"""update {table} set line = {table}.line + 2 from first_rows f
+                     where f.source_file = {table}.source_file and not f.irregular""")
     conn.execute(f"""
         update {table} set line = {table}.line + l.shift
         from line_shifts l join first_rows f using (path)
-        where f.source_file = {table}.source_file and {table}.line - 1 >= l.from_row
+        where f.source_file = {table}.source_file and not f.irregular and {table}.line - 1 >= l.from_row
           and (l.to_row is null or {table}.line - 1 < l.to_row)
     """)
-    conn.execute("drop table first_rows")
+    conn.execute(f"""
+        insert into {table}_rejects
+        select distinct f.source_file, coalesce(m.line, r.line), r.error_type
+        from rejected r join first_rows f using (path) left join reject_lines m on m.path = r.path and m.duckdb_line = r.line
+    """)
+    for temp in ("first_rows", "rejected", "line_shifts", "row_lines", "reject_lines"):
+        conn.execute(f"drop table if exists {temp}")
 
 
-def locate_cpr_in_rows(conn, encoding: str, delimiter: str, header: list[str]) -> None:
-    """The line and column of the first CPR finding in the rows of each file about to be refused
-    (rare: only such a file is read again, numbered)."""
-    first_column = "case " + " ".join(f"when looks_like_cpr({quote_identifier(c)}) then {sql_text(c)}"
-                                      for c in header) + " end"
-    for (path,) in conn.execute("select path from cpr_found where in_row").fetchall():
-        scanned = text_scan([path], encoding, delimiter, header, "ignore_errors = true", numbered=True)
-        row, column = conn.execute(f"select ordinality, {first_column} from {scanned} "
-                                   f"where {first_column} is not null order by ordinality limit 1").fetchall()[0]
-        shift = conn.execute("""select coalesce(max(shift), 0) from line_shifts
-                                where path = $path and $row >= from_row and (to_row is null or $row < to_row)""",
-                             {"path": path, "row": row}).fetchall()[0][0]
-        conn.execute("update cpr_found set line = ?, column_name = ? where path = ? and in_row",
-                     [row + 1 + shift, column, path])
+def irregular_lines(conn) -> None:
+    """Temp tables `row_lines` (path, k, line: the k-th stored row's editor line) and `reject_lines`
+    (path, duckdb_line, line) for the files whose lines DuckDB counts differently from an editor."""
+    rows, rejects = [], []
+    for (path,) in conn.execute("select path from first_rows where irregular").fetchall():
+        rejected = {line for (line,) in conn.execute("select line from rejected where path = ?", [path]).fetchall()}
+        records = editor_lines(Path(path))
+        rejects += [(path, duckdb_line, line) for duckdb_line, line in records if duckdb_line in rejected]
+        kept = [line for duckdb_line, line in records[1:] if duckdb_line not in rejected]
+        rows += [(path, k, line) for k, line in enumerate(kept)]
+    conn.execute("create or replace temp table row_lines (path varchar, k bigint, line bigint)")
+    conn.execute("create or replace temp table reject_lines (path varchar, duckdb_line bigint, line bigint)")
+    if rows:
+        conn.register("row_lines_frame", pd.DataFrame(rows, columns=["path", "k", "line"]))
+        conn.execute("insert into row_lines select * from row_lines_frame")
+        conn.unregister("row_lines_frame")
+    if rejects:
+        conn.executemany("insert into reject_lines values (?, ?, ?)", rejects)
 
 
 def raw_asset(dataset: Dataset) -> dg.AssetsDefinition:
     @dg.asset(name=f"raw_{dataset.name}", group_name="ingest", kinds={"duckdb"}, deps=[delivery_files],
               description=f"{dataset.name} as delivered ({dataset.description}): text columns, file and line; "
-                          "files with a CPR number are refused and not stored.")
+                          "files with a CPR number were refused before and are not stored.")
     def _raw(duckdb: DuckDBResource) -> dg.MaterializeResult:
         with duckdb.get_connection() as conn:
             load_raw(conn, dataset)
-            rows, rejects, refused = conn.execute(f"""select (select count(*) from raw_{dataset.name}),
+            rows, rejects, unreadable = conn.execute(f"""select (select count(*) from raw_{dataset.name}),
                 (select count(*) from raw_{dataset.name}_rejects),
                 (select count(*) from raw_{dataset.name}_refusals)""").fetchall()[0]
         return dg.MaterializeResult(metadata={"dagster/row_count": rows, "malformed_lines": rejects,
-                                              "files_refused_for_cpr": refused})
+                                              "files_refused_unreadable": unreadable})
 
     return _raw
 

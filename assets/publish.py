@@ -10,6 +10,7 @@ from assets.mission import peer_comparison, target_progress
 from assets.model import data_window
 from assets.validate import deliveries
 from pipelines.resources import PublishedFolder
+from reports.downloads import write_csv
 from reports.overview import national_overview_png
 from reports.published import Published
 from reports.site import build_site
@@ -20,14 +21,12 @@ def indicators_csv(duckdb: DuckDBResource, published: PublishedFolder) -> dg.Mat
     """published/indicators.csv: `indicators_published`, whole numbers written without decimals."""
     path = published.root() / "indicators.csv"
     with duckdb.get_connection() as conn:
-        conn.execute(f"""
-            copy (select indicator, level, area_code, period, breakdown,
-                         regexp_replace(value::varchar, '\\.0$', '') as value,
-                         regexp_replace(numerator::varchar, '\\.0$', '') as numerator,
-                         regexp_replace(denominator::varchar, '\\.0$', '') as denominator,
-                         status, suppression, cutoff
-                  from indicators_published) to '{path}' (header, delimiter ',')
-        """)
+        write_csv(conn, """select indicator, level, area_code, period, breakdown,
+                                  regexp_replace(value::varchar, '\\.0$', '') as value,
+                                  regexp_replace(numerator::varchar, '\\.0$', '') as numerator,
+                                  regexp_replace(denominator::varchar, '\\.0$', '') as denominator,
+                                  status, suppression, cutoff
+                           from indicators_published""", path, options="header, delimiter ','")
         rows = conn.execute("select count(*) from indicators_published").fetchall()[0][0]
     return dg.MaterializeResult(metadata={"dagster/row_count": rows, "path": dg.MetadataValue.path(str(path))})
 

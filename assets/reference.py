@@ -8,16 +8,19 @@ from __future__ import annotations
 import dagster as dg
 from dagster_duckdb import DuckDBResource
 
-from assets.delivery_files import sniff, text_scan
-from checks.contract import REFERENCE, Dataset, quote_identifier
+from assets.delivery_files import inspect, scan_names, sniff, special_file, text_scan
+from checks.contract import REFERENCE, Dataset, quote_identifier, sql_text
+from checks.cpr import CPR_MACRO, looks_like_cpr
 from pipelines.resources import LandingFolder
 
 SQL_TYPES = {"int": "integer", "number": "double", "date": "date"}
+CPR_MESSAGE = ("a value that looks like a CPR number: the file is not used and nothing from it is kept or shown; "
+               "remove it and run again")
 
 
 def load_reference(conn, dataset: Dataset, path) -> int:
     """Reference table <dataset> from its file, typed; a dg.Failure names what is wrong."""
-    if not path.exists() and dataset.optional_file:
+    if not path.exists() and not path.is_symlink() and dataset.optional_file:
         columns = ", ".join(f"null::{SQL_TYPES.get(c.kind, 'varchar')} as {quote_identifier(c.name)}"
                             for c in dataset.columns)
         conn.execute(f"create or replace table {dataset.name} as select {columns} limit 0")
@@ -34,12 +37,19 @@ def load_reference(conn, dataset: Dataset, path) -> int:
 def reference_problems(conn, dataset: Dataset, path) -> list[tuple[int, str, str, str]]:
     """Every (line, column, rule, message) a reference file breaks: column rules first, then row
     rules on the typed rows. Leaves the file's rows in the temp table `source`."""
-    if not path.exists():
+    if not path.exists() and not path.is_symlink():
         raise dg.Failure(description=f"Reference file missing: {path}. Every landing folder needs "
                                      f"reference/{dataset.name}.csv (see the data contract).")
-    dialect = sniff(path)
+    if problem := special_file(path, path.parent.parent):
+        raise dg.Failure(description=f"{path}:1: {problem}")
+    content = inspect(path)
+    if content.problem:
+        raise dg.Failure(description=f"{path}:1: {content.problem}")
+    dialect = sniff(path, content.utf8)
     if isinstance(dialect, str):
         raise dg.Failure(description=f"{path}: {dialect}")
+    if cpr_header := [i for i, name in enumerate(dialect.header, start=1) if looks_like_cpr(name)]:
+        return [(1, str(cpr_header[0]), "cpr_number", CPR_MESSAGE)]
     missing = [c.name for c in dataset.columns if c.required and c.name not in dialect.header]
     if missing:
         raise dg.Failure(description=f"{path}:1: reference file lacks column(s) {', '.join(missing)}.")
@@ -48,6 +58,14 @@ def reference_problems(conn, dataset: Dataset, path) -> list[tuple[int, str, str
     conn.execute(f"""create or replace temp table source as
         select *, {absent + ',' if absent else ''} ordinality + 1 as line
         from {text_scan([str(path)], dialect.encoding, dialect.delimiter, dialect.header, numbered=True)}""")
+    # The CPR guard reads every value of every column (names and descriptions are published).
+    conn.execute(CPR_MACRO)
+    found = " union all ".join(
+        f"select line, {sql_text(name)} as column_name from source where looks_like_cpr({quote_identifier(name)})"
+        for name in scan_names(dialect.header))
+    cpr = conn.execute(f"select line, column_name from ({found}) order by line limit 1").fetchall()
+    if cpr:
+        return [(cpr[0][0], cpr[0][1], "cpr_number", CPR_MESSAGE)]
     conn.execute(f"create or replace temp table typed as select line, {dataset.typed_columns(given=True)} from source")
     problems = conn.execute(f"""select line, column_name, rule, message
                                 from ({dataset.column_problems("typed", "line")}) order by line, column_name""").fetchall()
@@ -57,7 +75,10 @@ def reference_problems(conn, dataset: Dataset, path) -> list[tuple[int, str, str
 
 
 def reference_asset(dataset: Dataset) -> dg.AssetsDefinition:
-    @dg.asset(name=dataset.name, group_name="reference", kinds={"duckdb"},
+    # Population and shelters name municipalities, so they are checked against the loaded table.
+    deps = [] if dataset.name == "municipalities" else ["municipalities"]
+
+    @dg.asset(name=dataset.name, group_name="reference", kinds={"duckdb"}, deps=deps,
               description=f"Reference table reference/{dataset.name}.csv, typed; the run stops if it is "
                           "missing or breaks the contract.")
     def _reference(duckdb: DuckDBResource, landing: LandingFolder) -> dg.MaterializeResult:

@@ -24,6 +24,10 @@ AGE_GROUPS = ("18-24", "25-29", "30-39", "40-49", "50-59", "60+", "unknown")
 PERIOD_PATTERN = r"(?P<period>\d{4}(?:-Q[1-4]|-(?:0[1-9]|1[0-2]))?)"
 SUFFIX = r"(?:_[\w-]+)?\.csv(?:\.gz)?$"
 DATE_FORMATS = ("%Y-%m-%d", "%d-%m-%Y", "%d.%m.%Y")
+# Plausible upper bounds beyond the data contract (README, "Bounds"): larger values are typing errors.
+MAX_COUNT_PERSONS = 10_000         # one row of the national count
+MAX_POPULATION = 2_000_000         # one municipality (København: about 660,000)
+MAX_BEDS = 1_000                   # one shelter (the largest have about 150)
 
 
 def quote_identifier(name: str) -> str:
@@ -49,8 +53,9 @@ class Column:
     def parsed(self) -> str:
         """DuckDB expression for the typed value; NULL when empty or unparseable."""
         if self.kind == "int":
-            # Municipality codes may carry a leading zero (0101 = 101): integers parse both.
-            return f"try_cast({self.raw} as integer)"
+            # Digits only (a leading zero is fine: 0101 = 101). DuckDB's cast would also take 1_980,
+            # +1980, 0x7bc, 3.5 (as 4) and 7.51e2; a Danish "1.000" is a thousand, not 1: all errors.
+            return f"case when regexp_full_match({self.raw}, '-?[0-9]{{1,9}}') then cast({self.raw} as integer) end"
         if self.kind == "number":
             # A decimal point or a Danish decimal comma (0,5 = 0.5).
             return f"try_cast(replace({self.raw}, ',', '.') as double)"
@@ -64,7 +69,8 @@ class Column:
         allowed = ", ".join(self.codes)
         return {
             "required": f"{self.name} is required and is empty",
-            "type_int": f"{self.name} must be a whole number",
+            "type_int": f"{self.name} must be a whole number written with digits only (no thousands "
+                        "separator, decimals, exponent or sign other than -)",
             "type_number": f"{self.name} must be a number (0.5 or 0,5)",
             "type_date": f"{self.name} must be a date: YYYY-MM-DD, DD-MM-YYYY or DD.MM.YYYY",
             "person_key_format": f"{self.name} must be 64 lowercase hexadecimal characters (the national pseudonym)",
@@ -245,19 +251,51 @@ HOMELESS_COUNT = Dataset(
     rules=(
         UNKNOWN_MUNICIPALITY,
         RowRule("negative_count", "persons", "t.persons < 0", "persons must be 0 or more"),
+        RowRule("count_too_large", "persons", f"t.persons > {MAX_COUNT_PERSONS}",
+                f"persons must be at most {MAX_COUNT_PERSONS:,} in one row (the whole national count is about 6,000)"),
     ),
 )
 
 DELIVERED = (SHELTER_STAYS, INTERVENTIONS, HOMELESS_COUNT)
 
+
+
+def unique(column: str, *more: str) -> RowRule:
+    """A reference file's key: the row breaks it when an earlier or later row has the same key."""
+    key = (column, *more)
+    same = " and ".join(f"t2.{c} = t.{c}" for c in key)
+    return RowRule(f"duplicate_{column}", column, f"(select count(*) from typed t2 where {same}) > 1",
+                   f"{', '.join(key)} appears more than once (it must be unique)")
+
+
+def in_range(column: str, low: int, high: int, message: str) -> RowRule:
+    return RowRule(f"{column}_range", column, f"t.{column} < {low} or t.{column} > {high}", message)
+
+
+IN_MUNICIPALITIES = RowRule("unknown_municipality", "municipality_code",
+                            "t.municipality_code not in (select municipality_code from municipalities)",
+                            "municipality_code is not in reference/municipalities.csv")
+
 MUNICIPALITIES = Dataset("municipalities", r"^municipalities\.csv$", reference=True, columns=(
-    Column("municipality_code", "int"), Column("name", "text"), Column("region_code", "int")))
+    Column("municipality_code", "int"), Column("name", "text"), Column("region_code", "int")), rules=(
+    unique("municipality_code"),
+    in_range("municipality_code", 101, 860, "municipality_code must be an official code from 101 to 860"),
+    in_range("region_code", 1081, 1085, "region_code must be 1081-1085"),
+))
 POPULATION = Dataset("population", r"^population\.csv$", reference=True, columns=(
-    Column("municipality_code", "int"), Column("year", "int"), Column("population", "int")))
+    Column("municipality_code", "int"), Column("year", "int"), Column("population", "int")), rules=(
+    unique("municipality_code", "year"), IN_MUNICIPALITIES,
+    in_range("year", 1900, 2100, "year must be from 1900 to 2100"),
+    in_range("population", 1, MAX_POPULATION,
+             f"population must be more than 0 and at most {MAX_POPULATION:,} (inhabitants on 1 January)"),
+))
 SHELTERS = Dataset("shelters", r"^shelters\.csv$", reference=True, columns=(
     Column("shelter_id", "text"), Column("name", "text"), Column("municipality_code", "int"),
     Column("beds", "int"), Column("target_group", "code", codes=("adults", "youth", "women", "families")),
-    Column("opened", "date", required=False), Column("closed", "date", required=False)))
+    Column("opened", "date", required=False), Column("closed", "date", required=False)), rules=(
+    unique("shelter_id"), IN_MUNICIPALITIES,
+    in_range("beds", 1, MAX_BEDS, f"beds must be more than 0 and at most {MAX_BEDS:,}"),
+))
 
 
 REFERENCE = (MUNICIPALITIES, POPULATION, SHELTERS)

@@ -33,13 +33,42 @@ def run(args: argparse.Namespace) -> int:
     from pipelines.progress import step_progress
 
     print(f"hfmon run: landing folder {settings.data_dir}\n           home {settings.home_dir}", file=sys.stderr)
-    with dg.DagsterInstance.get() as instance:
-        # Resolved inside the instance's context: definitions loading reads its state storage.
-        job = build_definitions(settings).resolve_job_def("hfmon_job")
-        result = job.execute_in_process(instance=instance, raise_on_error=False,
-                                        run_config={"loggers": {"step_progress": {}}})
+    try:
+        with dg.DagsterInstance.get() as instance:
+            # Resolved inside the instance's context: definitions loading reads its state storage.
+            job = build_definitions(settings).resolve_job_def("hfmon_job")
+            result = job.execute_in_process(instance=instance, raise_on_error=False,
+                                            run_config={"loggers": {"step_progress": {}}})
+    except Exception as error:     # only resource problems are expected here; anything else is a bug
+        if (problem := resource_problem(settings, error)) is None:
+            raise
+        print(f"hfmon: {problem}", file=sys.stderr)
+        return 1
     print_summary(settings, result)
     return 0 if result.success else 1
+
+
+def resource_problem(settings: Settings, error: BaseException | str) -> str | None:
+    """One line for a full disk or exhausted memory, naming the setting to change; None otherwise."""
+    text = error if isinstance(error, str) else " ".join(
+        f"{type(e).__name__}: {e}" for e in _chain(error))
+    if "OutOfMemory" in text or "Out of Memory" in text or "MemoryError" in text:
+        return (f"DuckDB ran out of memory at its limit (HFMON_DUCKDB_MEMORY={settings.duckdb_memory_limit}). "
+                "Raise it, e.g. HFMON_DUCKDB_MEMORY=4GB, or free memory on the machine, then run again; "
+                "the last good tables and reports are unchanged.")
+    if any(sign in text for sign in ("No space left on device", "disk I/O error", "database or disk is full",
+                                     "Errno 28")):
+        return (f"the disk holding {settings.home_dir} is full. Free space there (or give --home on a larger "
+                "disk) and run again; the last good tables and reports are unchanged.")
+    return None
+
+
+def _chain(error: BaseException):
+    seen = set()
+    while error is not None and id(error) not in seen:
+        seen.add(id(error))
+        yield error
+        error = error.__cause__ or error.__context__
 
 
 def failure_reason(failure) -> str:
@@ -49,7 +78,8 @@ def failure_reason(failure) -> str:
     error = failure.error
     while error.cause is not None:
         error = error.cause
-    return error.message.strip()
+    return f"{error.cls_name}: {error.message.strip()}" if error.cls_name and "Memory" in error.cls_name \
+        else error.message.strip()
 
 
 def print_summary(settings: Settings, result) -> None:
@@ -80,7 +110,8 @@ def print_summary(settings: Settings, result) -> None:
         print(f"warnings: {len(warnings)}"
               + "".join(f"\n  - {e.check_name} on {e.asset_key.to_user_string()}" for e in warnings))
     for failure in failures:
-        print(f"\nhfmon: a step failed: {failure_reason(failure)}", file=sys.stderr)
+        reason = failure_reason(failure)
+        print(f"\nhfmon: a step failed: {resource_problem(settings, reason) or reason}", file=sys.stderr)
     if result.success:
         print(f"reports: {settings.published_dir / 'index.html'}\n"
               f"figures: {settings.published_dir / 'indicators.csv'}\nwarehouse: {settings.warehouse}")
@@ -118,8 +149,14 @@ def report(args: argparse.Namespace) -> int:
 def validate(args: argparse.Namespace) -> int:
     from pipelines.validate_files import validate_files
 
+    import duckdb
+
     quiet_libraries()
-    report = validate_files([Path(p) for p in args.files], args.dataset)
+    try:
+        report = validate_files([Path(p) for p in args.files], args.dataset)
+    except duckdb.Error as error:   # the per-file fallback should catch this; never show a traceback
+        raise UserError(f"the files could not be checked (DuckDB: {type(error).__name__}); check each file "
+                        "alone to find the one that cannot be read") from None
     for problem in report.problems:
         print(problem)
     rejected, warnings = len(report.rejected), len(report.problems) - len(report.rejected)

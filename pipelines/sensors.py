@@ -35,7 +35,10 @@ def landing_changes(root: Path, known: dict) -> tuple[dict, dict]:
             name, stat = path.relative_to(root).as_posix(), path.stat()
             size, mtime, sha = known.get(name, (None, None, None))
             if (size, mtime) != (stat.st_size, stat.st_mtime_ns):
-                sha = file_hash(path)
+                try:
+                    sha = file_hash(path)
+                except OSError:     # unreadable: the run refuses it with a reason; the sensor goes on
+                    sha = f"unreadable-{stat.st_size}-{stat.st_mtime_ns}"
             seen[name] = (stat.st_size, stat.st_mtime_ns, sha)
             if known.get(name, (None, None, None))[2] != sha:
                 changed[name] = sha

@@ -14,6 +14,7 @@ import vl_convert
 from markupsafe import Markup
 
 from reports.danish import VEGA_FORMAT_LOCALE, VEGA_TIME_LOCALE
+from reports.downloads import write_text
 
 TEMPLATES = jinja2.Environment(loader=jinja2.FileSystemLoader(Path(__file__).parent / "templates"),
                                autoescape=jinja2.select_autoescape(["html"]))
@@ -52,6 +53,13 @@ def without_empty_charts(section: Section) -> Section:
     return section
 
 
+def script_json(value) -> str:
+    """JSON to inline in a <script>: no <, > or & left as such, so no text from a delivery (a name
+    with "<!--<script>" or "</script>") can end or derail the script."""
+    return (json.dumps(value, ensure_ascii=False).replace("<", "\\u003c").replace(">", "\\u003e")
+            .replace("&", "\\u0026"))
+
+
 def render(path: Path, title: str, lead: str, sections: list[Section], footer: str, root: str = "",
            download: str | None = None) -> Path:
     sections = [without_empty_charts(s) for s in sections]
@@ -63,8 +71,6 @@ def render(path: Path, title: str, lead: str, sections: list[Section], footer: s
                   for s in sections],
         vega_bundle=Markup(vega_bundle()),
         embed_options=Markup(json.dumps(EMBED_OPTIONS, ensure_ascii=False)),
-        charts=Markup(json.dumps(charts, ensure_ascii=False).replace("</", "<\\/")),
+        charts=Markup(script_json(charts)),
     )
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(html, encoding="utf-8")
-    return path
+    return write_text(path, html)

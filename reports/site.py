@@ -9,6 +9,7 @@ from typing import Callable
 from altair.utils.schemapi import debug_mode
 
 from reports import danish
+from reports.downloads import write_csv
 from reports.area_page import area_sections
 from reports.index_page import index_sections
 from reports.mission import Mission, mission_sections
@@ -47,7 +48,7 @@ def build_pages(conn, out: Path, progress: Callable[[int, int, str], None], publ
                         "Overblik over herberger og forsorgshjem (§ 110) og Housing First i hele landet.",
                         index_sections(published, mission), foot))
     progress(1, total, "index.html")
-    conn.execute(f"copy (select * from target_progress) to '{out / 'mission.csv'}' (header)")
+    write_csv(conn, "select * from target_progress", out / "mission.csv")
     pages.append(render(out / "mission.html", "Fælles mål",
                         "De mål, stat, kommuner, regioner og herberger har sat sammen, og hvor langt vi er nået. "
                         "Status sammenligner det seneste tal med den lige sti fra udgangspunktet til målet.",
@@ -56,10 +57,9 @@ def build_pages(conn, out: Path, progress: Callable[[int, int, str], None], publ
     for area in areas:
         root = "" if area.level == "national" else "../"
         csv_path = (out / area.page).with_suffix(".csv")
-        csv_path.parent.mkdir(parents=True, exist_ok=True)
-        conn.execute(f"""copy (select {', '.join(CSV_COLUMNS)} from indicators_published
-                              where level = ? and area_code = ? order by indicator, period, breakdown)
-                         to '{csv_path}' (header)""", [area.level, area.code])
+        write_csv(conn, f"""select {', '.join(CSV_COLUMNS)} from indicators_published
+                            where level = ? and area_code = ? order by indicator, period, breakdown""",
+                  csv_path, [area.level, area.code])
         pages.append(render(out / area.page, area.name,
                             f"Herbergsbrug, udflytning og Housing First for {area.name}"
                             f" (seneste hele år: {published.latest_year}).",

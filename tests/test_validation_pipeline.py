@@ -66,28 +66,59 @@ def copy_landing(source: Path, target: Path) -> Path:
     return target
 
 
+CPRS = ("2307851234", "0808998888", "0101901234", "1502871234", "3112851234")
+
+
+def no_trace_of(cprs, done: subprocess.CompletedProcess, home: Path) -> None:
+    """No CPR number, with or without its hyphen, in the output, the warehouse, the Dagster storage
+    or the published folder."""
+    forms = [form for cpr in cprs for form in (cpr, f"{cpr[:6]}-{cpr[6:]}")]
+    for text in (done.stdout, done.stderr):
+        assert not [form for form in forms if form in text]
+    found = [(p.name, form) for p in home.rglob("*") if p.is_file()
+             for form in forms if form.encode() in p.read_bytes()]
+    assert found == []
+
+
 def test_a_cpr_number_leaves_no_trace(small_landing, tmp_path):
+    """In a row, glued to letters in a trailing-delimiter file, in a header name and in a file name."""
     root = copy_landing(small_landing, tmp_path / "landing")
     template = sorted((root / "shelter_stays").glob("*.csv"))[0].read_text().splitlines()
-    cpr = "2307851234"
+    in_row, glued, in_header, in_name = CPRS[:4]
     row = template[1].split(",")
-    row[0] = f"{cpr[:6]}-{cpr[6:]}"
-    (root / "shelter_stays" / "S001_2024-Q4.csv").write_text("\n".join([template[0], template[1], ",".join(row)]) + "\n")
+    row[0] = f"{in_row[:6]}-{in_row[6:]}"
+    folder = root / "shelter_stays"
+    (folder / "S001_2024-Q4.csv").write_text("\n".join([template[0], template[1], ",".join(row)]) + "\n")
+    row[0] = f"cpr{glued}"
+    (folder / "S002_2024-Q4.csv").write_text("\n".join(line + "," for line in [template[0], template[1], ",".join(row)]) + "\n")
+    (folder / "S003_2024-Q4.csv").write_text("\n".join([template[0] + f",{in_header}", template[1] + ",x"]) + "\n")
+    (folder / f"S{in_name}_2024-Q4.csv").write_text("\n".join(template[:2]) + "\n")
     home = tmp_path / "home"
-    result = subprocess.run([sys.executable, "-m", "pipelines.cli", "run", "--data", str(root), "--home", str(home)],
-                            capture_output=True, text=True, timeout=600)
-    assert result.returncode == 0, result.stderr
-    assert "refused: 1" in result.stdout
-    for text in (result.stdout, result.stderr):
-        assert cpr not in text and cpr[:6] + "-" + cpr[6:] not in text
-    found = [p for p in home.rglob("*") if p.is_file() and (cpr.encode() in p.read_bytes()
-                                                           or (cpr[:6] + "-" + cpr[6:]).encode() in p.read_bytes())]
-    assert found == []
+    done = subprocess.run([sys.executable, "-m", "pipelines.cli", "run", "--data", str(root), "--home", str(home)],
+                          capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr
+    assert "refused: 4" in done.stdout
+    no_trace_of(CPRS, done, home)
     with duckdb.connect(str(home / "warehouse.duckdb"), read_only=True) as conn:
-        status, reason, valid = conn.execute("""select status, refusal_reason, rows_valid from deliveries
-                                                where source_file = 'shelter_stays/S001_2024-Q4.csv'""").fetchall()[0]
-        assert status == "refused" and valid == 0
-        assert "line 3, column stay_id" in reason
+        refused = dict(conn.execute("""select source_file, refusal_reason from deliveries
+                                       where status = 'refused' and rows_valid = 0""").fetchall())
+    assert "line 3, column stay_id" in refused["shelter_stays/S001_2024-Q4.csv"]
+    assert "line 3, column stay_id" in refused["shelter_stays/S002_2024-Q4.csv"]
+    assert "line 1, column 11" in refused["shelter_stays/S003_2024-Q4.csv"]
+    assert refused["shelter_stays/S##########_2024-Q4.csv"].startswith("cpr_number: the file name")
+
+
+def test_a_cpr_number_in_a_reference_file_stops_the_run_without_trace(small_landing, tmp_path):
+    root = copy_landing(small_landing, tmp_path / "landing")
+    targets = root / "reference" / "targets.csv"
+    lines = targets.read_text().splitlines()
+    targets.write_text("\n".join([*lines[:2], lines[2].replace(lines[2].split(",")[-1], f"ring {CPRS[4]}")]) + "\n")
+    home = tmp_path / "home"
+    done = subprocess.run([sys.executable, "-m", "pipelines.cli", "run", "--data", str(root), "--home", str(home)],
+                          capture_output=True, text=True, timeout=600)
+    assert done.returncode == 1 and "targets.csv:3:description cpr_number" in done.stderr, done.stderr
+    assert "Traceback" not in done.stderr
+    no_trace_of(CPRS[4:], done, home)
 
 
 def test_resubmissions_supersede_and_reruns_change_nothing(small_landing, tmp_path):
