@@ -57,7 +57,7 @@ def comparison(published: Published, area: Area) -> Section:
         frames[0]["period_label"]).reset_index().rename(columns={"period_label": "Kvartal"})
     return Section(id="udvikling", heading="Udvikling pr. kvartal", explanation=texts.explanation(indicator),
                    definition=texts.definitions()[indicator], table=table,
-                   chart=charts.trend(data[["period_label", "order", "series", "value"]],
+                   chart=charts.trend(data[["period_label", "order", "series", "value", "text", "hidden", "base"]],
                                       "Personer på herberg pr. 10.000 indbyggere, pr. kvartal",
                                       f"Linjediagram: {area.name} sammenlignet med region og hele landet", "Pr. 10.000"),
                    chart_description="Personer på herberg pr. 10.000 indbyggere pr. kvartal")
@@ -71,7 +71,8 @@ def breakdown_bars(published: Published, area: Area, indicator: str, key: str, p
     table = rows[["category", "text"]].rename(columns={"category": "", "text": danish.period_label(period)})
     return Section(id=section_id, heading=heading, explanation=texts.explanation(indicator),
                    definition=texts.definitions()[indicator], table=table,
-                   chart=charts.bars(rows[["category", "value"]], f"{texts.title(indicator)} {period}",
+                   chart=charts.bars(rows[["category", "value", "text", "hidden", "base"]],
+                                     f"{texts.title(indicator)} {period}",
                                      f"Søjlediagram: {texts.title(indicator)} i {area.name} {period}", "Antal"),
                    chart_description=f"{texts.title(indicator)} fordelt, {period}")
 
@@ -82,21 +83,49 @@ def yearly_groups(published: Published, area: Area, indicators: list[str], secti
     data = pd.concat(frames, ignore_index=True)
     tabled = indicators + list(also_in_table)
     return Section(id=section_id, heading=heading, explanation=texts.explanation(lead),
-                   definition=" · ".join(f"{i}: {texts.definitions()[i]}" for i in tabled),
+                   definition=" · ".join(f"{texts.title(i)}: {texts.definitions()[i]}" for i in tabled),
                    table=year_table(published, area, tabled),
-                   chart=charts.grouped_bars(data[["period_label", "order", "group", "value"]], heading,
+                   chart=charts.grouped_bars(data[["period_label", "order", "group", "value", "text", "hidden", "base"]],
+                                             heading,
                                              f"Søjlediagram pr. år: {heading.lower()} i {area.name}",
                                              "Andel" if share else "Antal", share=share),
                    chart_description=f"{heading} pr. år")
 
 
+CAP_START, CAP_CHANGE = "2023-Q4", "2026-Q2"
+
+
+def refund_cap(published: Published, area: Area) -> Section:
+    """Nights beyond the refund cap per quarter since the cap began (2023-Q4), the 90-night cap from
+    2026-04-01 marked; persons and the share of nights in the table."""
+    indicators = ["nights_beyond_refund_cap", "persons_beyond_refund_cap", "nights_beyond_refund_cap_share"]
+    quarters = {i: published.series(area, i, periods="quarter") for i in indicators}
+    nights = quarters["nights_beyond_refund_cap"]
+    nights = nights[nights["period"] >= CAP_START]
+    table = pd.DataFrame({"Kvartal": nights["period_label"]})
+    for indicator, series in quarters.items():
+        table[texts.title(indicator)] = series.set_index("period")["text"].reindex(nights["period"]).to_numpy()
+    change = danish.period_label(CAP_CHANGE)
+    marker = (change, "90 nætter fra 1. april 2026") if change in set(nights["period_label"]) else None
+    return Section(id="refusion", heading="Nætter ud over refusionsgrænsen, pr. kvartal",
+                   explanation=texts.explanation("nights_beyond_refund_cap") + " Grænsen gælder fra 1. oktober 2023, "
+                               "så figuren begynder i 4. kvartal 2023 (da kunne ingen nå over 120 nætter endnu).",
+                   definition=" · ".join(f"{texts.title(i)}: {texts.definitions()[i]}" for i in indicators),
+                   table=table.fillna("–"),
+                   chart=charts.grouped_bars(nights.assign(group=texts.title("nights_beyond_refund_cap"))[
+                       ["period_label", "order", "group", "value", "text", "hidden", "base"]],
+                       "Nætter ud over refusionsgrænsen pr. kvartal",
+                       f"Søjlediagram pr. kvartal siden 4. kvartal 2023: nætter ud over refusionsgrænsen i {area.name}; "
+                       "en stiplet linje markerer, at grænsen faldt fra 120 til 90 nætter 1. april 2026", "Nætter",
+                       marker=marker),
+                   chart_description="Nætter ud over refusionsgrænsen pr. kvartal; grænsen faldt til 90 nætter "
+                                     "1. april 2026")
+
+
 def area_sections(published: Published, area: Area, mission: Mission) -> list[Section]:
     year = published.latest_year
     sections = [headline(published, area), comparison(published, area),
-                yearly_groups(published, area, ["nights_beyond_refund_cap"], "refusion",
-                              "Nætter ud over refusionsgrænsen", False, "nights_beyond_refund_cap",
-                              also_in_table=("persons_beyond_refund_cap", "nights_beyond_refund_cap_share",
-                                             "median_episode_days", "ongoing_over_90_days")),
+                refund_cap(published, area),
                 yearly_groups(published, area, ["episodes_over_90_days_share", "exits_to_housing_share"], "varighed",
                               "Lange forløb og udflytning til bolig", True, "exits_to_housing_share"),
                 breakdown_bars(published, area, "exits", "destination", year, "udflytning", "Hvor flytter de hen?"),

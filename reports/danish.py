@@ -40,6 +40,16 @@ PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F
 STATUS_TEXT = {"insufficient_follow_up": "for tidligt", "insufficient_history": "for kort historik",
                "no_data": "–"}
 SECONDARY = "×"            # hidden so a small number cannot be found by subtraction
+HIDDEN_RATE = "skjult"     # a share, rate or median built on 1-4 persons: not "<5", which reads as "under 5 %"
+# Every mark a page can show instead of a figure, and what it means (the key on every page).
+SYMBOLS = {
+    SUPPRESSED: "et antal fra 1 til 4, skjult for at beskytte de enkelte (i figurer: en grå stub)",
+    SECONDARY: "skjult, så et lille tal ikke kan regnes ud ved at trække fra (i figurer: en grå stub)",
+    HIDDEN_RATE: "en andel, rate eller median, der bygger på færre end 5 personer eller hændelser",
+    "for tidligt": "der er endnu ikke gået tid nok til at måle (fx 12 måneder efter udflytning)",
+    "for kort historik": "data går ikke langt nok tilbage (to år) til at afgøre, om borgeren er ny",
+    "–": "intet at beregne: ingen hændelser i perioden (fx ingen udflytninger at tage andelen af)",
+}
 
 # Plain-language names for the contract's codes.
 CODE_LABELS = {
@@ -68,12 +78,14 @@ def period_label(period: str) -> str:
     return period
 
 
-def figure_text(value, suppression: str, status: str, share: bool = False, decimals: int = 0) -> str:
-    """A published figure as a reader sees it: '1.234', '45,3 %', '<5', '×' or 'for tidligt'."""
+def figure_text(value, suppression: str, status: str, share: bool = False, decimals: int = 0,
+                count: bool = True) -> str:
+    """A published figure as a reader sees it: '1.234', '45,3 %', '<5' (a count), 'skjult' (a share,
+    rate or median), '×', 'for tidligt' or '–'."""
     if status != "ok":
         return STATUS_TEXT.get(status, "–")
     if suppression == "primary":
-        return SUPPRESSED
+        return SUPPRESSED if count else HIDDEN_RATE
     if suppression == "secondary" or value is None:
         return SECONDARY
     return f"{number(value * 100, 1)}\u00a0%" if share else number(value, decimals)

@@ -24,7 +24,8 @@ def area_links(published: Published, root: str = "") -> str:
 def index_sections(published: Published, mission: Mission) -> list[Section]:
     nation = published.area("national", "DK")
     persons = published.series(nation, "persons_in_shelter")
-    chart = charts.grouped_bars(persons.assign(group="Hele landet")[["period_label", "order", "group", "value"]],
+    chart = charts.grouped_bars(persons.assign(group="Hele landet")[["period_label", "order", "group", "value",
+                                                                      "text", "hidden", "base"]],
                                 "Personer på herberg og forsorgshjem pr. år",
                                 "Søjlediagram: antal personer på § 110-boformer i hele landet pr. år", "Personer")
     return [mission_summary(mission),

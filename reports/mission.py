@@ -15,7 +15,7 @@ from reports.published import Area, Published
 
 STATUS = {"reached": "Nået", "on_track": "På vej", "off_track": "Bagud", "no_data": "Ingen tal"}
 DIRECTION = {"at_most": "højst", "at_least": "mindst"}
-YEAR_AT_END = "I figuren står et års tal ved årets sidste dag (2024 ved 31. december 2024)."
+YEAR_AT_END = "I figuren står et års tal ved sit eget år; et kvartals eller en måneds ved periodens sidste dag."
 PATH_NOTE = "Faktiske tal og den lige sti fra udgangspunktet til målet. " + YEAR_AT_END
 PEER_GROUPS = {"capital": "København og Frederiksberg", "capital_suburbs": "Københavns omegn",
                "large_cities": "Aarhus, Odense og Aalborg", "other_urban": "Andre bykommuner (mindst 40.000 indbyggere)",
@@ -85,17 +85,24 @@ def path_chart(mission: Mission, row: pd.Series, area: Area):
     kind = "year" if len(row["baseline_period"]) == 4 else "quarter" if "Q" in row["baseline_period"] else "month"
     actual = mission.published.series(area, row["indicator"], periods=kind, breakdown=row["breakdown"])
     actual = actual[actual["period"] >= row["baseline_period"]]
+    deadline = pd.Timestamp(row["deadline"])
+    if kind == "year":    # a year's value on its year; the deadline as the year whose figure it judges
+        where = [int(p) for p in actual["period"]]
+        path = [int(row["baseline_period"]), deadline.year - 1 + deadline.dayofyear / (366 if deadline.is_leap_year else 365)]
+    else:
+        where = [pd.Timestamp(period_end(p)) for p in actual["period"]]
+        path = [pd.Timestamp(period_end(row["baseline_period"])), deadline]
     data = pd.concat([
-        pd.DataFrame({"day": [period_end(p) for p in actual["period"]], "value": actual["value"].astype(float),
-                      "series": "Faktisk"}),
-        pd.DataFrame({"day": [period_end(row["baseline_period"]), row["deadline"]],
-                      "value": [row["baseline_value"], row["target_value"]], "series": "Stien mod målet"}),
+        pd.DataFrame({"x": where, "label": actual["period_label"], "value": actual["value"].astype(float),
+                      "hidden": actual["hidden"], "series": "Faktisk"}),
+        pd.DataFrame({"x": path, "label": [danish.period_label(row["baseline_period"]), danish.long_date(row["deadline"])],
+                      "value": [row["baseline_value"], row["target_value"]], "hidden": "", "series": "Stien mod målet"}),
     ], ignore_index=True)
-    data["day"] = pd.to_datetime(data["day"])
     data["value"] = pd.to_numeric(data["value"], errors="coerce")
     return charts.path_to_target(data, f"{texts.title(row['indicator'])}{breakdown_text(row)}: faktisk og mål",
                                  f"Linjediagram: {area.name}, faktiske tal og den lige sti fra udgangspunktet til målet",
-                                 texts.title(row["indicator"]), share=row["indicator"] in texts.SHARES)
+                                 texts.title(row["indicator"]), share=row["indicator"] in texts.SHARES,
+                                 yearly=kind == "year")
 
 
 def target_sections(mission: Mission, area: Area) -> list[Section]:

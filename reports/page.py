@@ -1,4 +1,5 @@
-"""Render a self-contained report page: Danish text, tables, and Altair charts with Vega inlined once."""
+"""Render a report page: Danish text, tables, and Altair charts drawn by the Vega bundle that is
+shipped once beside the pages (`vega.js`; a page without a chart loads no script)."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ import pandas as pd
 import vl_convert
 from markupsafe import Markup
 
-from reports.danish import VEGA_FORMAT_LOCALE, VEGA_TIME_LOCALE
+from reports.danish import SYMBOLS, VEGA_FORMAT_LOCALE, VEGA_TIME_LOCALE
 from reports.downloads import write_text
 
 TEMPLATES = jinja2.Environment(loader=jinja2.FileSystemLoader(Path(__file__).parent / "templates"),
@@ -34,6 +35,9 @@ class Section:
     html: str = ""             # extra markup (already escaped), e.g. a list of links
 
 
+VEGA_SCRIPT = "vega.js"
+
+
 @cache
 def vega_bundle() -> str:
     """Vega + Vega-Lite + Vega-Embed as one script, for the Vega-Lite version Altair writes."""
@@ -41,16 +45,28 @@ def vega_bundle() -> str:
     return vl_convert.javascript_bundle(vl_version=".".join(version.split(".")[:2]))
 
 
-NOTHING_TO_DRAW = ('<p class="note">Ingen figur: alle tal her er skjulte (færre end 5 personer) '
-                   'eller endnu ikke målbare. Tabellen viser hvorfor.</p>')
+NOTHING_TO_DRAW = ('<p class="note">Ingen figur: alle tal her er skjulte (færre end 5 personer) eller endnu '
+                   'ikke målbare, så en figur ville være tom. Tabellen nedenfor viser hvert tal eller hvorfor det '
+                   'mangler.</p>')
 
 
 def without_empty_charts(section: Section) -> Section:
     """A chart whose figures are all hidden would be an empty frame: show the table instead."""
     data = getattr(section.chart, "data", None)
+    if not isinstance(data, pd.DataFrame) and getattr(section.chart, "layer", None):
+        data = getattr(section.chart.layer[0], "data", None)
     if isinstance(data, pd.DataFrame) and "value" in data and data["value"].notna().sum() == 0:
         section.chart, section.html = None, section.html + NOTHING_TO_DRAW
     return section
+
+
+def symbols_used(sections: list[Section]) -> list[tuple[str, str]]:
+    """The marks (<5, ×, skjult, for tidligt, –) that appear in the page's tables, each with its meaning."""
+    cells = set()
+    for section in sections:
+        if section.table is not None:
+            cells |= {str(v) for v in section.table.to_numpy().ravel()}
+    return [(symbol, meaning) for symbol, meaning in SYMBOLS.items() if symbol in cells]
 
 
 def script_json(value) -> str:
@@ -66,11 +82,11 @@ def render(path: Path, title: str, lead: str, sections: list[Section], footer: s
     charts = {f"chart-{s.id}": s.chart.to_dict(validate=False) for s in sections if s.chart is not None}
     html = TEMPLATES.get_template("page.html").render(
         title=title, lead=lead, footer=footer, root=root, download=download,
-        sections=[{**s.__dict__, "html": Markup(s.html),
+        symbols=symbols_used(sections),
+        sections=[{**s.__dict__, "html": Markup(s.html), "wide": s.table is not None and s.table.shape[1] > 3,
                    "table": Markup(s.table.to_html(index=False, border=0, escape=True)) if s.table is not None else ""}
                   for s in sections],
-        vega_bundle=Markup(vega_bundle()),
         embed_options=Markup(json.dumps(EMBED_OPTIONS, ensure_ascii=False)),
-        charts=Markup(script_json(charts)),
+        charts_json=Markup(script_json(charts)) if charts else "",
     )
     return write_text(path, html)

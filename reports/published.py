@@ -23,15 +23,16 @@ class Area:
                 "municipality": f"municipality/{self.code}.html"}[self.level]
 
 
-SERIES_COLUMNS = ["period", "period_label", "order", "breakdown", "value", "text"]
+SERIES_COLUMNS = ["period", "period_label", "order", "breakdown", "value", "text", "hidden", "base"]
 SERIES_SOURCES = {"period": "period", "period_label": "period_label", "breakdown": "breakdown", "value": "shown",
-                  "text": "text"}
+                  "text": "text", "hidden": "hidden", "base": "base"}
 EMPTY_SERIES = pd.DataFrame({column: [] for column in SERIES_COLUMNS})
 
 
 class Published:
     def __init__(self, conn):
-        frame = conn.execute("""select indicator, level, area_code, period, breakdown, value, status, suppression
+        frame = conn.execute("""select indicator, level, area_code, period, breakdown, value, numerator, denominator,
+                                       status, suppression
                                 from indicators_published order by indicator, level, area_code, period""").df()
         frame["value"] = frame["value"].astype("float64")
         # Formatted once for the whole table; pages then only look figures up.
@@ -42,8 +43,14 @@ class Published:
         frame["period_label"] = frame["period"].map(labels)
         shares = frame["indicator"].isin(texts.SHARES)
         decimals = (frame["indicator"].str.endswith("_per_10k") | frame["indicator"].str.startswith("median")).astype(int)
-        frame["text"] = [danish.figure_text(v, s, st, share, d) for v, s, st, share, d in
-                         zip(frame["value"], frame["suppression"], frame["status"], shares, decimals)]
+        counted = frame["indicator"].isin(texts.counts())
+        frame["text"] = [danish.figure_text(v, s, st, share, d, c) for v, s, st, share, d, c in
+                         zip(frame["value"], frame["suppression"], frame["status"], shares, decimals, counted)]
+        # A figure hidden by disclosure control is drawn as a marked stub with its mark, never as 0.
+        frame["hidden"] = frame["text"].where(frame["suppression"] != "", "")
+        frame["base"] = [f"af {danish.number(d)} {texts.BASES[i]}" if i in texts.BASES and d == d and d is not None
+                         and st == "ok" and not sup else "" for i, d, st, sup in
+                         zip(frame["indicator"], frame["denominator"], frame["status"], frame["suppression"])]
         self.frame = frame
         self.by_area = dict(tuple(frame.groupby(["level", "area_code"])))
         # Each series pages ask for, cut once as array slices (a page asks for dozens; filtering

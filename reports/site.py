@@ -9,11 +9,12 @@ from typing import Callable
 from altair.utils.schemapi import debug_mode
 
 from reports import danish
-from reports.downloads import write_csv
+from reports.downloads import write_csv, write_text
 from reports.area_page import area_sections
+from reports.compare import comparison_sections, population_by_year
 from reports.index_page import index_sections
 from reports.mission import Mission, mission_sections
-from reports.page import render
+from reports.page import VEGA_SCRIPT, render, vega_bundle
 from reports.published import Published
 from reports.quality_page import quality_sections
 
@@ -38,6 +39,8 @@ def build_site(conn, out: Path, progress: Callable[[int, int, str], None] = lamb
 
 def build_pages(conn, out: Path, progress: Callable[[int, int, str], None], published: Published | None) -> list[Path]:
     published = published or Published(conn)
+    write_text(out / VEGA_SCRIPT, vega_bundle())
+    population = population_by_year(conn)
     cutoff = conn.execute("select cutoff from data_window").fetchall()[0][0]
     used = conn.execute("select count(*) from deliveries where status = 'loaded'").fetchall()[0][0]
     foot = footer(cutoff, used)
@@ -60,10 +63,13 @@ def build_pages(conn, out: Path, progress: Callable[[int, int, str], None], publ
         write_csv(conn, f"""select {', '.join(CSV_COLUMNS)} from indicators_published
                             where level = ? and area_code = ? order by indicator, period, breakdown""",
                   csv_path, [area.level, area.code])
+        sections = area_sections(published, area, mission)
+        if area.level != "municipality":
+            sections[1:1] = comparison_sections(published, population, area, root)
         pages.append(render(out / area.page, area.name,
                             f"Herbergsbrug, udflytning og Housing First for {area.name}"
                             f" (seneste hele år: {published.latest_year}).",
-                            area_sections(published, area, mission), foot, root=root, download=csv_path.name))
+                            sections, foot, root=root, download=csv_path.name))
         progress(len(pages), total, area.page)
     pages.append(render(out / "data-quality.html", "Datakvalitet", "Leverancer, afviste filer og karantæne.",
                         quality_sections(conn), foot))

@@ -62,9 +62,87 @@ SHARES = {name for name in TEXTS if name.endswith("_share") or name in ("occupan
                                                                         "hf_housing_retention_12m")}
 
 
+# How each figure is computed, in Danish, for a case worker: the formula as tæller / nævner where
+# there is one. The spec's exact words stay in the indicator's SQL unit; a test holds both lists equal.
+DEFINITIONS = {
+    "persons_in_shelter": "Antal forskellige personer med mindst ét ophold på et § 110-tilbud i perioden. En person "
+                          "tælles én gang pr. område, også med flere ophold.",
+    "persons_in_shelter_per_10k": "Personer på herberg / indbyggere i området i periodens år × 10.000.",
+    "new_episodes": "Antal forløb, der begynder i perioden. Et forløb er et eller flere ophold i træk, hvor det næste "
+                    "begynder senest dagen efter det forrige sluttede (flytning mellem herberger starter ikke forfra). "
+                    "Fordelt på, hvor borgeren boede natten før.",
+    "bed_nights": "Antal nætter i perioden, som borgerne har tilbragt på herberg (indflytningsdag til dagen før "
+                  "udflytning). To samtidige ophold tæller én nat.",
+    "occupancy_rate": "Overnatninger på herbergerne i området / (senge × nætter i perioden, mens herberget var åbent). "
+                      "Som det eneste tal opgjort efter, hvor herberget ligger.",
+    "out_of_area_bed_nights_share": "Kommunens borgeres nætter på herberger i en anden kommune / alle kommunens "
+                                    "borgeres nætter.",
+    "median_episode_days": "Den midterste længde (dage fra første indflytning til sidste udflytning) blandt forløb, "
+                           "der slutter i perioden.",
+    "episodes_over_90_days_share": "Forløb over 90 dage / alle forløb, der slutter i perioden.",
+    "ongoing_over_90_days": "Personer, der er på herberg ved periodens sidste dag, og hvis forløb begyndte mere end 90 "
+                            "dage før. Tælles i den kommune, der var handlekommune for opholdet den dag.",
+    "nights_beyond_refund_cap": "Nætter ud over refusionsgrænsen: fra 1. oktober 2023 tælles hver persons nætter i et "
+                                "refusionsår (365 dage fra første nat); nat nr. 121 og frem (fra 1. april 2026 nr. 91 "
+                                "og frem) er ud over grænsen. Før 1. oktober 2023: 0.",
+    "nights_beyond_refund_cap_share": "Nætter ud over refusionsgrænsen / alle overnatninger fra 1. oktober 2023.",
+    "persons_beyond_refund_cap": "Antal personer med mindst én nat ud over refusionsgrænsen i perioden.",
+    "action_plan_within_30_days_share": "Forløb, hvor første ophold har en handleplan senest 30 dage efter "
+                                        "indflytning / alle forløb, der begynder i perioden.",
+    "exits": "Forløb, der slutter i perioden, fordelt på hvor borgeren flyttede hen. Dødsfald tælles ikke som "
+             "udflytning.",
+    "exits_to_housing_share": "Udflytninger til egen bolig eller botilbud / alle udflytninger (også dem, hvor det er "
+                              "uoplyst, hvor borgeren flyttede hen).",
+    "exits_unknown_destination_share": "Udflytninger, hvor det er uoplyst, hvor borgeren flyttede hen / alle "
+                                       "udflytninger.",
+    "median_days_to_housing": "Den midterste længde (dage) blandt forløb, der slutter i perioden med flytning til "
+                              "egen bolig eller botilbud.",
+    "returns_within_6m_share": "Personer, der igen kommer på herberg inden 182 dage efter deres første udflytning til "
+                               "bolig i perioden / personer med en udflytning til bolig i perioden.",
+    "returns_within_12m_share": "Som ovenfor, inden 365 dage efter udflytningen til bolig.",
+    "returns_within_24m_share": "Som ovenfor, inden 730 dage efter udflytningen til bolig.",
+    "first_time_persons": "Personer, der begynder et forløb i perioden uden at have været på herberg de 730 dage før.",
+    "first_time_share": "Nye borgere (ikke på herberg de 730 dage før) / alle personer, der begynder et forløb i "
+                        "perioden.",
+    "youth_persons_share": "Personer på herberg, der er 18–24 år (år for forløbets start − fødselsår) / alle personer "
+                           "på herberg i perioden.",
+    "monthly_flow": "For hver måned: personer der kommer ind for første gang (ikke på herberg de 730 dage før), "
+                    "personer der vender tilbage, personer der flytter ud til bolig, personer der flytter ud til "
+                    "andet, og personer på herberg natten til månedens sidste dag.",
+    "hf_persons": "Antal forskellige personer med en CTI-, ICM- eller ACT-sag i perioden (efter sagens kommune).",
+    "hf_coverage_of_housing_exits": "Personer med en udflytning til egen bolig, som havde en CTI-, ICM- eller "
+                                    "ACT-sag på udflytningsdagen eller fik en inden 30 dage / alle personer med en "
+                                    "udflytning til egen bolig i perioden.",
+    "hf_housing_retention_12m": "Personer med Housing First-støtte, der flyttede i bolig i perioden og ikke kom på "
+                                "herberg inden 365 dage / alle med Housing First-støtte, der flyttede i bolig i "
+                                "perioden.",
+    "homeless_count": "Antal personer talt i hjemløsetællingen (uge 6, hvert andet år), i alle situationer.",
+    "homeless_count_per_10k": "Talte hjemløse / indbyggere × 10.000.",
+    "homeless_count_youth_share": "Talte hjemløse på 18–24 år / talte hjemløse med kendt alder.",
+}
+# What a share's or rate's base counts, for "27,7 % af 1.234 udflytninger".
+BASES = {
+    "exits_to_housing_share": "udflytninger", "exits_unknown_destination_share": "udflytninger",
+    "episodes_over_90_days_share": "afsluttede forløb", "action_plan_within_30_days_share": "nye forløb",
+    "returns_within_6m_share": "personer flyttet i bolig", "returns_within_12m_share": "personer flyttet i bolig",
+    "returns_within_24m_share": "personer flyttet i bolig", "first_time_share": "personer, der begyndte et forløb",
+    "youth_persons_share": "personer på herberg", "hf_coverage_of_housing_exits": "personer flyttet i egen bolig",
+    "hf_housing_retention_12m": "personer i Housing First flyttet i bolig",
+    "out_of_area_bed_nights_share": "overnatninger", "nights_beyond_refund_cap_share": "overnatninger",
+    "occupancy_rate": "sengepladsnætter", "homeless_count_youth_share": "talte med kendt alder",
+    "persons_in_shelter_per_10k": "indbyggere", "homeless_count_per_10k": "indbyggere",
+    "median_episode_days": "afsluttede forløb", "median_days_to_housing": "forløb afsluttet med bolig",
+}
+
+
 @cache
+def counts() -> set[str]:
+    """Indicators whose figures are counts or sums (a hidden one is «<5»; anything else is «skjult»)."""
+    return {unit.indicator for unit in read_units(INDICATOR_SQL_DIR) if unit.aggregate in ("count", "sum")}
+
+
 def definitions() -> dict[str, str]:
-    return {unit.indicator: unit.definition for unit in read_units(INDICATOR_SQL_DIR)}
+    return DEFINITIONS
 
 
 def title(indicator: str) -> str:

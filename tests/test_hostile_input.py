@@ -200,7 +200,8 @@ def test_markup_in_names_and_ids_never_stops_a_chart(tmp_path):
     import altair as alt
     import pandas as pd
 
-    from reports.page import Section, render
+    from reports.downloads import write_text
+    from reports.page import VEGA_SCRIPT, Section, render, vega_bundle
 
     name = 'Bad<!--<script> "x" </script>'
     data = pd.DataFrame({"category": [name, "Aarhus"], "value": [3, 5]})
@@ -208,6 +209,7 @@ def test_markup_in_names_and_ids_never_stops_a_chart(tmp_path):
     sections = [Section(id=f"target-T={n}", heading=name, explanation="", definition="", table=data,
                         chart=chart) for n in range(2)]
     path = render(tmp_path / "page.html", name, name, sections, "fod")
+    write_text(tmp_path / VEGA_SCRIPT, vega_bundle())
     chromium = shutil.which("chromium")
     if chromium is None:
         pytest.fail("Debian's chromium is needed: `make test` installs it")

@@ -83,10 +83,17 @@ def test_every_page_and_its_csv_exist(small_run):
     assert all(line.split(",")[2] == "101" for line in csv.splitlines()[1:])
 
 
-def test_one_vega_bundle_per_page_and_danish_formats(small_run):
+def test_the_chart_library_is_shipped_once_and_pages_use_danish_formats(small_run):
     settings, _ = small_run
-    html = (settings.published_dir / "national.html").read_text()
-    assert html.count("window.vegaEmbed=") == 1
+    out = settings.published_dir
+    assert (out / "vega.js").read_text().count("window.vegaEmbed=") == 1
+    html = (out / "national.html").read_text()
+    assert '<script src="vega.js"></script>' in html and "window.vegaEmbed=" not in html
+    assert '<script src="../vega.js"></script>' in (out / "municipality" / "101.html").read_text()
+    quality = (out / "data-quality.html").read_text()
+    assert "vega" not in quality.lower()                      # a page without a chart loads no chart library
+    site = sum(p.stat().st_size for p in out.rglob("*.html")) + (out / "vega.js").stat().st_size
+    assert site < 20_000_000
     assert '"decimal": ","' in html and '"thousands": "."' in html
     assert re.search(r"\d+\. (januar|februar|marts|april|maj|juni|juli|august|september|oktober|november|december) \d{4}", html)
 
