@@ -5,7 +5,7 @@ import dagster as dg
 from dagster import AssetExecutionContext
 from dagster_duckdb import DuckDBResource
 
-from assets.indicators import indicators_published
+from assets.indicators import SQL_DIR, indicators_published
 from assets.mission import peer_comparison, target_progress
 from assets.model import data_window
 from assets.validate import deliveries
@@ -31,8 +31,21 @@ def indicators_csv(duckdb: DuckDBResource, published: PublishedFolder) -> dg.Mat
     return dg.MaterializeResult(metadata={"dagster/row_count": rows, "path": dg.MetadataValue.path(str(path))})
 
 
+@dg.asset(group_name="publish", kinds={"duckdb"}, deps=[indicators_published, deliveries])
+def revisions(context: AssetExecutionContext, duckdb: DuckDBResource) -> dg.MaterializeResult:
+    """Published figures that changed since the previous publication (old -> new), with the
+    deliveries that were new or corrected since then; kept across runs."""
+    with duckdb.get_connection() as conn:
+        statements = [s for s in (SQL_DIR / "revisions.sql").read_text().split(";") if s.strip()]
+        for statement in statements:
+            conn.execute(statement.replace("$run_id", "?"), [context.run_id] if "$run_id" in statement else [])
+        changed = conn.execute("select count(*) from revisions where run_id = ?", [context.run_id]).fetchall()[0][0]
+        total = conn.execute("select count(*) from revisions").fetchall()[0][0]
+    return dg.MaterializeResult(metadata={"figures_revised_now": changed, "dagster/row_count": total})
+
+
 @dg.asset(group_name="publish", kinds={"html"}, deps=[indicators_published, data_window, deliveries,
-                                                    "missing_deliveries", target_progress, peer_comparison])
+                                                    "missing_deliveries", target_progress, peer_comparison, revisions])
 def report_pages(context: AssetExecutionContext, duckdb: DuckDBResource,
                  published: PublishedFolder) -> dg.MaterializeResult:
     """The HTML reports in Danish (index, national, 5 regions, 98 municipalities, data quality), each

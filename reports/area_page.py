@@ -42,7 +42,7 @@ def headline(published: Published, area: Area) -> Section:
         get = lambda p, col: series[col].get(p) if p in series.index else None   # noqa: E731
         rows.append({"": texts.title(indicator), previous: get(previous, "text") or "–", year: get(year, "text") or "–",
                      "Ændring": change_text(indicator, get(previous, "value"), get(year, "value"))})
-    return Section(id="noegletal", heading=f"Nøgletal {year}", table=pd.DataFrame(rows),
+    return Section(id="noegletal", heading=f"Nøgletal {year}", table=pd.DataFrame(rows), ids=tuple(HEADLINE),
                    explanation=f"De vigtigste tal for {area.name} i {year}, sammenlignet med året før.",
                    definition="Se definitionen under hvert afsnit nedenfor.")
 
@@ -56,6 +56,7 @@ def comparison(published: Published, area: Area) -> Section:
     table = data.pivot(index="period_label", columns="series", values="text").reindex(
         frames[0]["period_label"]).reset_index().rename(columns={"period_label": "Kvartal"})
     return Section(id="udvikling", heading="Udvikling pr. kvartal", explanation=texts.explanation(indicator),
+                   ids=(indicator,),
                    definition=texts.definitions()[indicator], table=table,
                    chart=charts.trend(data[["period_label", "order", "series", "value", "text", "hidden", "base"]],
                                       "Personer på herberg pr. 10.000 indbyggere, pr. kvartal",
@@ -64,13 +65,13 @@ def comparison(published: Published, area: Area) -> Section:
 
 
 def breakdown_bars(published: Published, area: Area, indicator: str, key: str, period: str, section_id: str,
-                   heading: str) -> Section:
+                   heading: str, note: str = "", also: tuple[str, ...] = ()) -> Section:
     rows = published.series(area, indicator, breakdown=None)
     rows = rows[(rows["period"] == period) & rows["breakdown"].str.startswith(f"{key}=")]
     rows = rows.assign(category=rows["breakdown"].str.split("=").str[1].map(danish.label))
     table = rows[["category", "text"]].rename(columns={"category": "", "text": danish.period_label(period)})
-    return Section(id=section_id, heading=heading, explanation=texts.explanation(indicator),
-                   definition=texts.definitions()[indicator], table=table,
+    return Section(id=section_id, heading=heading, explanation=texts.explanation(indicator) + note,
+                   definition=texts.definitions()[indicator], table=table, ids=(indicator, *also),
                    chart=charts.bars(rows[["category", "value", "text", "hidden", "base"]],
                                      f"{texts.title(indicator)} {period}",
                                      f"Søjlediagram: {texts.title(indicator)} i {area.name} {period}", "Antal"),
@@ -82,7 +83,7 @@ def yearly_groups(published: Published, area: Area, indicators: list[str], secti
     frames = [published.series(area, i).assign(group=texts.title(i)) for i in indicators]
     data = pd.concat(frames, ignore_index=True)
     tabled = indicators + list(also_in_table)
-    return Section(id=section_id, heading=heading, explanation=texts.explanation(lead),
+    return Section(id=section_id, heading=heading, explanation=texts.explanation(lead), ids=tuple(tabled),
                    definition=" · ".join(f"{texts.title(i)}: {texts.definitions()[i]}" for i in tabled),
                    table=year_table(published, area, tabled),
                    chart=charts.grouped_bars(data[["period_label", "order", "group", "value", "text", "hidden", "base"]],
@@ -111,7 +112,7 @@ def refund_cap(published: Published, area: Area) -> Section:
                    explanation=texts.explanation("nights_beyond_refund_cap") + " Grænsen gælder fra 1. oktober 2023, "
                                "så figuren begynder i 4. kvartal 2023 (da kunne ingen nå over 120 nætter endnu).",
                    definition=" · ".join(f"{texts.title(i)}: {texts.definitions()[i]}" for i in indicators),
-                   table=table.fillna("–"),
+                   table=table.fillna("–"), ids=tuple(indicators),
                    chart=charts.grouped_bars(nights.assign(group=texts.title("nights_beyond_refund_cap"))[
                        ["period_label", "order", "group", "value", "text", "hidden", "base"]],
                        "Nætter ud over refusionsgrænsen pr. kvartal",
@@ -122,29 +123,97 @@ def refund_cap(published: Published, area: Area) -> Section:
                                      "1. april 2026")
 
 
+def unknown_note(published: Published, area: Area, year: str) -> str:
+    """Says so when the base of the exit shares is largely "Uoplyst" (a fifth or more)."""
+    unknown = published.series(area, "exits_unknown_destination_share").set_index("period")
+    share = unknown["value"].get(year)
+    if share is None or pd.isna(share) or share < 0.2:
+        return ""
+    return (f" Bemærk: for {danish.number(share * 100, 0)}\u00a0% af udflytningerne i {year} er det uoplyst, hvor "
+            "borgeren flyttede hen, så andelen til bolig kan være højere, end tallene viser.")
+
+
+def monthly_flow(published: Published, area: Area) -> Section:
+    """The by-name-list view (Built for Zero): inflow, outflow and persons in shelter, the last 24 months."""
+    flows = published.series(area, "monthly_flow", periods="month", breakdown=None)
+    months = sorted(flows["period"].unique())[-24:]
+    flows = flows[flows["period"].isin(months)]
+    data = flows.assign(series=flows["breakdown"].str.split("=").str[1].map(danish.label),
+                        order=flows["period"].map({m: n for n, m in enumerate(months)}))
+    table = data.pivot(index="period", columns="series", values="text").reindex(months)
+    table.index = [danish.period_label(m) for m in months]
+    return Section(id="maanedlig", heading="Ind og ud hver måned", ids=("monthly_flow",),
+                   explanation=texts.explanation("monthly_flow") + " Tilgang og afgang viser, om antallet på "
+                               "herberg er på vej ned (som i Built for Zero).",
+                   definition=texts.definitions()["monthly_flow"], table=table.reset_index(names="Måned").fillna("–"),
+                   chart=charts.trend(data[["period_label", "order", "series", "value", "text", "hidden", "base"]],
+                                      "Ind og ud hver måned, de seneste 24 måneder",
+                                      f"Linjediagram pr. måned for {area.name}: nye, tilbagevendende, udflyttede til "
+                                      "bolig og til andet, og antal på herberg ved månedens udgang", "Personer",
+                                      whole=True),
+                   chart_description="Tilgang, afgang og antal på herberg pr. måned")
+
+
+def housing_first_methods(published: Published, area: Area) -> Section:
+    rows = published.series(area, "hf_persons", breakdown=None)
+    rows = rows[rows["breakdown"].str.startswith("method=")]
+    data = rows.assign(group=rows["breakdown"].str.split("=").str[1])
+    return Section(id="hf-metoder", heading="Housing First-støtte efter metode", ids=("hf_persons",),
+                   explanation=texts.explanation("hf_persons") + " CTI er tidsbegrænset, ICM og ACT er længerevarende "
+                               "støtte; ACT er et tværfagligt team.",
+                   definition=texts.definitions()["hf_persons"],
+                   table=data.pivot(index="period_label", columns="group", values="text").reset_index(
+                       names="År").fillna("–"),
+                   chart=charts.grouped_bars(data[["period_label", "order", "group", "value", "text", "hidden", "base"]],
+                                             "Borgere i Housing First-støtte efter metode",
+                                             f"Søjlediagram pr. år: borgere med CTI, ICM og ACT i {area.name}",
+                                             "Personer"),
+                   chart_description="Borgere i Housing First-støtte pr. år efter metode")
+
+
 def area_sections(published: Published, area: Area, mission: Mission) -> list[Section]:
     year = published.latest_year
     sections = [headline(published, area), comparison(published, area),
                 refund_cap(published, area),
                 yearly_groups(published, area, ["episodes_over_90_days_share", "exits_to_housing_share"], "varighed",
-                              "Lange forløb og udflytning til bolig", True, "exits_to_housing_share"),
-                breakdown_bars(published, area, "exits", "destination", year, "udflytning", "Hvor flytter de hen?"),
+                              "Lange forløb og udflytning til bolig", True, "exits_to_housing_share",
+                              also_in_table=("median_episode_days", "median_days_to_housing", "ongoing_over_90_days",
+                                             "exits_unknown_destination_share")),
+                breakdown_bars(published, area, "exits", "destination", year, "udflytning", "Hvor flytter de hen?",
+                               note=unknown_note(published, area, year)),
                 yearly_groups(published, area, ["returns_within_6m_share", "returns_within_12m_share",
                                                 "returns_within_24m_share"], "tilbage",
                               "Tilbage på herberg efter bolig", True, "returns_within_12m_share"),
                 yearly_groups(published, area, ["hf_coverage_of_housing_exits", "hf_housing_retention_12m"],
                               "housing-first", "Housing First: rækkevidde og fastholdelse", True,
-                              "hf_housing_retention_12m"),
+                              "hf_housing_retention_12m", also_in_table=("hf_persons",)),
+                housing_first_methods(published, area),
+                monthly_flow(published, area),
+                yearly_groups(published, area, ["first_time_share", "youth_persons_share"], "nye-og-unge",
+                              "Nye borgere og unge", True, "first_time_share", also_in_table=("first_time_persons",)),
                 breakdown_bars(published, area, "new_episodes", "prior_situation", year, "tilgang",
                                "Hvor kommer de fra? (tværsektoriel tilgang)")]
+    occupancy = published.series(area, "occupancy_rate")
+    if occupancy["value"].notna().any() or (occupancy["hidden"] != "").any():   # only where shelters are
+        sections.append(yearly_groups(published, area, ["occupancy_rate"], "belaegning",
+                                      "Belægning på herbergerne i området", True, "occupancy_rate"))
     if area.level == "municipality":
         sections.append(yearly_groups(published, area, ["out_of_area_bed_nights_share"], "udenbys",
                                       "Herberg i andre kommuner", True, "out_of_area_bed_nights_share"))
     count_years = sorted(p for p in published.series(area, "homeless_count")["period"])
     if count_years:
         sections.append(breakdown_bars(published, area, "homeless_count", "situation", count_years[-1], "taelling",
-                                       f"Hjemløsetællingen {count_years[-1]}"))
+                                       f"Hjemløsetællingen {count_years[-1]}", note=count_note(published, area,
+                                                                                               count_years[-1]),
+                                       also=("homeless_count_per_10k", "homeless_count_youth_share")))
     for section in sections[2:]:
         section.table = section.table.fillna("–")
     peers = peer_section(mission, area) if area.level == "municipality" else None
     return sections[:2] + ([peers] if peers else []) + target_sections(mission, area) + sections[2:]
+
+
+def count_note(published: Published, area: Area, year: str) -> str:
+    per_10k = published.series(area, "homeless_count_per_10k").set_index("period")["text"].get(year, "–")
+    youth = published.series(area, "homeless_count_youth_share").set_index("period")["text"].get(year, "–")
+    return (f" {texts.title('homeless_count_per_10k')}: {per_10k}. {texts.title('homeless_count_youth_share')}: "
+            f"{youth}.")

@@ -2,9 +2,16 @@
 
 A figure hidden by disclosure control is never left out of a chart (which reads as 0): it is drawn
 as a grey stub labelled with its mark («<5», «×», «skjult»), explained in the page's key. Data
-frames may carry `hidden` (the mark, '' when shown) and `base` ("af 1.234 udflytninger")."""
+frames may carry `hidden` (the mark, '' when shown), `base` ("af 1.234 udflytninger") and `text`.
+
+Each shape is built with Altair once per structure (share or count, stacked, a marker) and kept as
+a Vega-Lite template; a chart is that template with its data, titles and categories filled in.
+Building a thousand Altair objects, one per chart, made the site take a minute."""
 
 from __future__ import annotations
+
+import json
+from functools import lru_cache
 
 import altair as alt
 import pandas as pd
@@ -14,6 +21,14 @@ from reports.danish import PALETTE
 HEIGHT = 260
 HIDDEN_GREY = "#9e9e9e"
 FONT = 12          # the smallest text in a chart (legible on a phone)
+CONFIG = alt.Config(
+    aria=False,      # screen readers hear the chart's Danish description (aria-label), not Vega's field names
+    axis=alt.AxisConfig(labelFontSize=FONT, titleFontSize=FONT),
+    legend=alt.LegendConfig(labelFontSize=FONT, orient="bottom", columns=2, labelLimit=0),
+    view=alt.ViewConfig(stroke=None))
+# Placeholders in a template, replaced per chart (a JSON string value, or a one-element list).
+TITLE, DESCRIPTION, AXIS_TITLE, MARKER_AT, MARKER_NOTE = "§title§", "§description§", "§axis§", "§at§", "§note§"
+ORDER, COLOURS = "§order§", "§colours§"
 
 
 def _axis(share: bool, whole: bool | None = None) -> alt.Axis:
@@ -22,8 +37,27 @@ def _axis(share: bool, whole: bool | None = None) -> alt.Axis:
     return alt.Axis(format=".0%" if share else ",~r", tickMinStep=1 if whole else alt.Undefined, labelOverlap=True)
 
 
-def _tooltip_value(title: str, share: bool) -> list:
-    return [alt.Tooltip("text:N", title=title), alt.Tooltip("base:N", title="Grundlag")]
+TOOLTIP_VALUE = [alt.Tooltip("text:N", title=AXIS_TITLE), alt.Tooltip("base:N", title="Grundlag")]
+
+
+def _layered(layers: list, height: int = HEIGHT) -> alt.LayerChart:
+    return alt.LayerChart(layer=layers, data=alt.Data(values=[]), description=DESCRIPTION, width="container",
+                          height=height, title=alt.TitleParams(TITLE, anchor="start", fontSize=14), config=CONFIG)
+
+
+def _colour(field: str) -> alt.Color:
+    return alt.Color(field, title=None, sort=[ORDER], scale=alt.Scale(domain=[ORDER], range=[COLOURS]))
+
+
+@lru_cache(maxsize=64)
+def _template(shape: str, share: bool, whole: bool, stacked: bool, marker: bool, height: int) -> str:
+    return json.dumps(SHAPES[shape](share=share, whole=whole, stacked=stacked, marker=marker, height=height)
+                      .to_dict(validate=False), ensure_ascii=False)
+
+
+def _records(data: pd.DataFrame) -> list[dict]:
+    """Rows as JSON values (NaN as null), by pandas' C writer."""
+    return json.loads(data.to_json(orient="records", date_format="iso"))
 
 
 def _prepared(data: pd.DataFrame, share: bool) -> pd.DataFrame:
@@ -43,108 +77,129 @@ def _stub_size(data: pd.DataFrame) -> float:
     return float(top) * 0.03 if pd.notna(top) and top > 0 else 0.03
 
 
-def _chart(data: pd.DataFrame, title: str, description: str, height: int = HEIGHT) -> alt.Chart:
-    return alt.Chart(data, title=alt.TitleParams(title, anchor="start", fontSize=14), width="container",
-                     height=height, description=description)
+def chart_spec(shape: str, data: pd.DataFrame, title: str, description: str, axis_title: str, *,
+               order: list[str] | None = None, share: bool = False, whole: bool = False, stacked: bool = False,
+               marker: tuple[str, str] | None = None, height: int = HEIGHT) -> dict:
+    """A Vega-Lite spec (a dict) of one shape, filled with its data, texts and category order."""
+    text = _template(shape, share, whole, stacked, marker is not None, height)
+    order = order or []
+    filled = {TITLE: title, DESCRIPTION: description, AXIS_TITLE: axis_title,
+              MARKER_AT: marker[0] if marker else "", MARKER_NOTE: marker[1] if marker else ""}
+    for token, value in filled.items():
+        text = text.replace(json.dumps(token, ensure_ascii=False), json.dumps(value, ensure_ascii=False))
+    text = text.replace(json.dumps([ORDER], ensure_ascii=False), json.dumps(order, ensure_ascii=False))
+    text = text.replace(json.dumps([COLOURS], ensure_ascii=False), json.dumps(PALETTE[: len(order)]))
+    spec = json.loads(text)
+    spec["data"] = {"values": _records(data)}
+    return spec
 
 
-def finished(chart):
-    # Screen readers hear the chart's Danish description (aria-label), not Vega's field names.
-    return chart.configure(aria=False).configure_axis(labelFontSize=FONT, titleFontSize=FONT).configure_legend(
-        labelFontSize=FONT, orient="bottom", columns=2, labelLimit=0).configure_view(stroke=None)
-
-
-def trend(data: pd.DataFrame, title: str, description: str, y_title: str, share: bool = False,
-          whole: bool = False) -> alt.LayerChart:
-    """Lines over periods, one per series: columns period_label, order, series, value."""
-    data = _prepared(data, share)
-    series = list(dict.fromkeys(data["series"]))
+def _trend(share, whole, **_) -> alt.LayerChart:
     x = alt.X("period_label:O", title=None, sort=alt.SortField("order"), axis=alt.Axis(labelAngle=-45,
                                                                                         labelOverlap=True))
-    colour = alt.Color("series:N", title=None, sort=series, scale=alt.Scale(domain=series, range=PALETTE[: len(series)]))
-    base = _chart(data, title, description)
-    lines = base.mark_line(point=True, strokeWidth=2).encode(
-        x=x, y=alt.Y("value:Q", title=y_title, axis=_axis(share, whole)), color=colour,
+    lines = alt.Chart().mark_line(point=True, strokeWidth=2).encode(
+        x=x, y=alt.Y("value:Q", title=AXIS_TITLE, axis=_axis(share, whole)), color=_colour("series:N"),
         tooltip=[alt.Tooltip("series:N", title="Område"), alt.Tooltip("period_label:O", title="Periode"),
-                 *_tooltip_value(y_title, share)])
+                 *TOOLTIP_VALUE])
     # A hidden point: its mark at the top of the chart, in its series' colour (not on the 0 line).
-    marks = base.transform_filter(alt.datum.hidden != "").mark_text(fontSize=FONT, dy=-2, baseline="top").encode(
-        x=x, y=alt.value(2), text="hidden:N", color=colour,
+    marks = alt.Chart().transform_filter(alt.datum.hidden != "").mark_text(fontSize=FONT, baseline="top").encode(
+        x=x, y=alt.value(2), text="hidden:N", color=_colour("series:N"),
         tooltip=[alt.Tooltip("series:N", title="Område"), alt.Tooltip("period_label:O", title="Periode"),
                  alt.Tooltip("hidden:N", title="Skjult")])
-    return finished(alt.layer(lines, marks))
+    return _layered([lines, marks])
 
 
-def bars(data: pd.DataFrame, title: str, description: str, x_title: str, share: bool = False,
-         height: int = HEIGHT) -> alt.LayerChart:
-    """Horizontal bars, largest first: columns category, value."""
-    data = _prepared(data, share)
-    data["drawn"] = data["value"].where(data["hidden"] == "", _stub_size(data))
-    order = list(data.sort_values("drawn", ascending=False, kind="stable")["category"])   # one order for every layer
-    y = alt.Y("category:N", title=None, sort=order, axis=alt.Axis(labelLimit=220))
-    base = _chart(data, title, description, height)
-    shown = base.transform_filter(alt.datum.hidden == "").mark_bar(color=PALETTE[0]).encode(
-        y=y, x=alt.X("drawn:Q", title=x_title, axis=_axis(share)),
-        tooltip=[alt.Tooltip("category:N", title=" "), *_tooltip_value(x_title, share)])
-    hidden = base.transform_filter(alt.datum.hidden != "")
+def _bars(share, height, **_) -> alt.LayerChart:
+    y = alt.Y("category:N", title=None, sort=[ORDER], axis=alt.Axis(labelLimit=220))
+    shown = alt.Chart().transform_filter(alt.datum.hidden == "").mark_bar(color=PALETTE[0]).encode(
+        y=y, x=alt.X("drawn:Q", title=AXIS_TITLE, axis=_axis(share)),
+        tooltip=[alt.Tooltip("category:N", title=" "), *TOOLTIP_VALUE])
+    hidden = alt.Chart().transform_filter(alt.datum.hidden != "")
     stubs = hidden.mark_bar(color=HIDDEN_GREY).encode(y=y, x="drawn:Q", tooltip=[
         alt.Tooltip("category:N", title=" "), alt.Tooltip("hidden:N", title="Skjult")])
     labels = hidden.mark_text(align="left", dx=4, fontSize=FONT, color="#444").encode(y=y, x="drawn:Q",
                                                                                         text="hidden:N")
-    return finished(alt.layer(shown, stubs, labels))
+    return _layered([shown, stubs, labels], height)
+
+
+def _grouped_bars(share, stacked, marker, **_) -> alt.LayerChart:
+    x = alt.X("period_label:O", title=None, sort=alt.SortField("order"), axis=alt.Axis(labelAngle=0,
+                                                                                        labelOverlap=True))
+    offset = {} if stacked else {"xOffset": alt.XOffset("group:N", sort=[ORDER])}
+    y = alt.Y("drawn:Q", stack="zero" if stacked else None)
+    shown = alt.Chart().transform_filter(alt.datum.hidden == "").mark_bar().encode(
+        x=x, y=alt.Y("drawn:Q", title=AXIS_TITLE, stack="zero" if stacked else None, axis=_axis(share)),
+        color=_colour("group:N"), tooltip=[alt.Tooltip("group:N", title=" "),
+                                           alt.Tooltip("period_label:O", title="Periode"), *TOOLTIP_VALUE], **offset)
+    hidden = alt.Chart().transform_filter(alt.datum.hidden != "")
+    stubs = hidden.mark_bar(color=HIDDEN_GREY).encode(x=x, y=y, tooltip=[
+        alt.Tooltip("group:N", title=" "), alt.Tooltip("period_label:O", title="Periode"),
+        alt.Tooltip("hidden:N", title="Skjult")], **offset)
+    labels = hidden.mark_text(baseline="bottom", dy=-2, fontSize=FONT, color="#444").encode(
+        x=x, y=y, text="hidden:N", **offset)
+    layers = [shown, stubs, labels]
+    if marker:   # a change in the rules, drawn where its period begins
+        at = alt.Data(values=[{"period_label": MARKER_AT, "note": MARKER_NOTE}])
+        where = alt.X("period_label:O", sort=alt.SortField("order"), bandPosition=0)
+        layers += [alt.Chart(at).mark_rule(color="#D55E00", strokeDash=[4, 3], strokeWidth=2).encode(x=where),
+                   alt.Chart(at).mark_text(align="left", dx=4, baseline="top", fontSize=FONT, color="#D55E00").encode(
+                       x=where, y=alt.value(4), text="note:N")]
+    return _layered(layers)
+
+
+def _path(share, stacked, **_) -> alt.LayerChart:
+    yearly = stacked      # the flag's second use: a yearly target's x is the year itself
+    x = (alt.X("x:Q", title=None, scale=alt.Scale(zero=False, nice=False),
+               axis=alt.Axis(format="d", tickMinStep=1, labelOverlap=True)) if yearly else
+         alt.X("x:T", title=None, axis=alt.Axis(format="%Y", tickCount="year", labelOverlap=True)))
+    lines = alt.Chart().mark_line(point=True, strokeWidth=2).encode(
+        x=x, y=alt.Y("value:Q", title=AXIS_TITLE, axis=_axis(share, whole=False)), color=_colour("series:N"),
+        strokeDash=alt.StrokeDash("series:N", sort=[ORDER], legend=None,
+                                  scale=alt.Scale(domain=[ORDER], range=[[1, 0], [6, 4]])),
+        tooltip=[alt.Tooltip("series:N", title=" "), alt.Tooltip("label:N", title="Periode"),
+                 alt.Tooltip("value:Q", title=AXIS_TITLE, format=".1%" if share else ",.1~f")])
+    marks = alt.Chart().transform_filter(alt.datum.hidden != "").mark_text(fontSize=FONT, baseline="top").encode(
+        x=x, y=alt.value(2), text="hidden:N", color=_colour("series:N"))
+    return _layered([lines, marks])
+
+
+SHAPES = {"trend": _trend, "bars": _bars, "grouped_bars": _grouped_bars, "path": _path}
+
+
+def trend(data: pd.DataFrame, title: str, description: str, y_title: str, share: bool = False,
+          whole: bool = False) -> dict:
+    """Lines over periods, one per series: columns period_label, order, series, value."""
+    data = _prepared(data, share)
+    return chart_spec("trend", data, title, description, y_title, order=list(dict.fromkeys(data["series"])),
+                      share=share, whole=whole)
+
+
+def bars(data: pd.DataFrame, title: str, description: str, x_title: str, share: bool = False,
+         height: int = HEIGHT) -> dict:
+    """Horizontal bars, largest first: columns category, value."""
+    data = _prepared(data, share)
+    data["drawn"] = data["value"].where(data["hidden"] == "", _stub_size(data))
+    order = list(data.sort_values("drawn", ascending=False, kind="stable")["category"])
+    return chart_spec("bars", data, title, description, x_title, order=order, share=share, height=height)
 
 
 def grouped_bars(data: pd.DataFrame, title: str, description: str, y_title: str, share: bool = False,
-                 stacked: bool = False, marker: tuple[str, str] | None = None) -> alt.LayerChart:
-    """Bars per period, one colour per group: columns period_label, order, group, value."""
+                 stacked: bool = False, marker: tuple[str, str] | None = None) -> dict:
+    """Bars per period, one colour per group: columns period_label, order, group, value; `marker`
+    (period_label, what changed) draws a dashed line where that period begins."""
     data = _prepared(data, share)
     data["drawn"] = data["value"].where(data["hidden"] == "", _stub_size(data))
-    groups = list(dict.fromkeys(data["group"]))
-    x = alt.X("period_label:O", title=None, sort=alt.SortField("order"), axis=alt.Axis(labelAngle=0,
-                                                                                        labelOverlap=True))
-    offset = {} if stacked else {"xOffset": alt.XOffset("group:N", sort=groups)}
-    colour = alt.Color("group:N", title=None, sort=groups, scale=alt.Scale(domain=groups, range=PALETTE[: len(groups)]))
-    base = _chart(data, title, description)
-    shown = base.transform_filter(alt.datum.hidden == "").mark_bar().encode(
-        x=x, y=alt.Y("drawn:Q", title=y_title, stack="zero" if stacked else None, axis=_axis(share)), color=colour,
-        tooltip=[alt.Tooltip("group:N", title=" "), alt.Tooltip("period_label:O", title="Periode"),
-                 *_tooltip_value(y_title, share)], **offset)
-    hidden = base.transform_filter(alt.datum.hidden != "")
-    stubs = hidden.mark_bar(color=HIDDEN_GREY).encode(
-        x=x, y=alt.Y("drawn:Q", stack="zero" if stacked else None), tooltip=[
-            alt.Tooltip("group:N", title=" "), alt.Tooltip("period_label:O", title="Periode"),
-            alt.Tooltip("hidden:N", title="Skjult")], **offset)
-    labels = hidden.mark_text(baseline="bottom", dy=-2, fontSize=FONT, color="#444").encode(
-        x=x, y=alt.Y("drawn:Q", stack="zero" if stacked else None), text="hidden:N", **offset)
-    layers = [shown, stubs, labels]
-    if marker:   # a change in the rules, drawn where its period begins: (period_label, what changed)
-        at = pd.DataFrame({"period_label": [marker[0]], "note": [marker[1]]})
-        where = alt.X("period_label:O", sort=alt.SortField("order"), bandPosition=0)
-        rule = alt.Chart(at).mark_rule(color="#D55E00", strokeDash=[4, 3], strokeWidth=2).encode(x=where)
-        note = alt.Chart(at).mark_text(align="left", dx=4, baseline="top", fontSize=FONT, color="#D55E00").encode(
-            x=where, y=alt.value(4), text="note:N")
-        layers += [rule, note]
-    return finished(alt.layer(*layers))
+    return chart_spec("grouped_bars", data, title, description, y_title, order=list(dict.fromkeys(data["group"])),
+                      share=share, stacked=stacked, marker=marker)
 
 
 def path_to_target(data: pd.DataFrame, title: str, description: str, y_title: str, share: bool = False,
-                   yearly: bool = False) -> alt.LayerChart:
+                   yearly: bool = False) -> dict:
     """Actual values and the straight path to a target: columns x, label, value, series. Yearly
     targets have the year as x, so a year's value sits on its own year's label; others the period's
     last day."""
     data = _prepared(data, share)
-    series = list(dict.fromkeys(data["series"]))
-    x = (alt.X("x:Q", title=None, scale=alt.Scale(zero=False, nice=False),
-               axis=alt.Axis(format="d", tickMinStep=1, labelOverlap=True)) if yearly else
-         alt.X("x:T", title=None, axis=alt.Axis(format="%Y", tickCount="year", labelOverlap=True)))
-    colour = alt.Color("series:N", title=None, sort=series, scale=alt.Scale(domain=series, range=PALETTE[: len(series)]))
-    base = _chart(data, title, description)
-    lines = base.mark_line(point=True, strokeWidth=2).encode(
-        x=x, y=alt.Y("value:Q", title=y_title, axis=_axis(share, whole=False)), color=colour,
-        strokeDash=alt.StrokeDash("series:N", sort=series, legend=None,
-                                  scale=alt.Scale(domain=series, range=[[1, 0], [6, 4]][: len(series)])),
-        tooltip=[alt.Tooltip("series:N", title=" "), alt.Tooltip("label:N", title="Periode"),
-                 alt.Tooltip("value:Q", title=y_title, format=".1%" if share else ",.1~f")])
-    marks = base.transform_filter(alt.datum.hidden != "").mark_text(fontSize=FONT, baseline="top").encode(
-        x=x, y=alt.value(2), text="hidden:N", color=colour)
-    return finished(alt.layer(lines, marks))
+    if not yearly:
+        data["x"] = pd.to_datetime(data["x"]).dt.strftime("%Y-%m-%d")
+    return chart_spec("path", data, title, description, y_title, order=list(dict.fromkeys(data["series"])),
+                      share=share, stacked=yearly)

@@ -93,20 +93,31 @@ def population_by_year(conn) -> dict:
         "select area_code, year, population from area_population where level = 'municipality'").fetchall()}
 
 
-def map_chart(figures: pd.DataFrame, title: str) -> alt.LayerChart:
+def map_chart(figures: pd.DataFrame, title: str) -> dict:
     """The municipalities coloured by the chosen key rate; a municipality whose figure is hidden is
-    grey and says so in its tooltip."""
-    lookup = ["name", "persons_per_10k", "exits_to_housing", "cap_nights_per_10k", "persons_per_10k_text",
-              "exits_to_housing_text", "cap_nights_per_10k_text"]
+    grey and says so in its tooltip. The boundaries and figures go into a template built once."""
+    spec = json.loads(map_template())
+    spec["title"]["text"] = title
+    spec["data"] = {"values": boundaries(), "format": {"type": "topojson", "feature": "stdin"}}
+    lookup = next(t for t in spec["transform"] if "lookup" in t)
+    lookup["from"]["data"] = {"values": json.loads(figures[["code", *LOOKUP]].to_json(orient="records"))}
+    return spec
+
+
+LOOKUP = ["name", "persons_per_10k", "exits_to_housing", "cap_nights_per_10k", "persons_per_10k_text",
+          "exits_to_housing_text", "cap_nights_per_10k_text"]
+
+
+@cache
+def map_template() -> str:
     rate = alt.param(name="noegletal", value=KEY_RATES[0][0], bind=alt.binding_select(
         options=[f for f, _, _ in KEY_RATES], labels=[label for _, label, _ in KEY_RATES], name="Farv kortet efter: "))
-    shapes = alt.Chart(alt.Data(values=boundaries(), format=alt.DataFormat(type="topojson", feature="stdin")),
-                       title=alt.TitleParams(title, subtitle=MAP_CREDIT, anchor="start", fontSize=14),
+    shapes = alt.Chart(alt.Data(values=[]), title=alt.TitleParams("", subtitle=MAP_CREDIT, anchor="start", fontSize=14),
                        width="container", height=420).transform_calculate(
         code="toNumber(datum.properties.KOMKODE)").transform_lookup(
-        lookup="code", from_=alt.LookupData(figures[["code", *lookup]], "code", lookup)).transform_filter(
+        lookup="code", from_=alt.LookupData(alt.Data(values=[]), "code", LOOKUP)).transform_filter(
         "isValid(datum.name)").transform_calculate(shown="datum[noegletal]")
-    return charts.finished(shapes.mark_geoshape(stroke="white", strokeWidth=0.5).encode(
+    chart = shapes.mark_geoshape(stroke="white", strokeWidth=0.5).encode(
         color=alt.condition("isValid(datum.shown)", alt.Color("shown:Q", title="Valgt nøgletal",
                                                                scale=alt.Scale(scheme="blues")),
                             alt.value(charts.HIDDEN_GREY)),
@@ -114,7 +125,8 @@ def map_chart(figures: pd.DataFrame, title: str) -> alt.LayerChart:
                  alt.Tooltip("persons_per_10k_text:N", title="Personer pr. 10.000"),
                  alt.Tooltip("exits_to_housing_text:N", title="Udflytning til bolig"),
                  alt.Tooltip("cap_nights_per_10k_text:N", title="Nætter ud over grænsen pr. 10.000")],
-    ).project(type="mercator").add_params(rate))
+    ).project(type="mercator").add_params(rate).properties(config=charts.CONFIG)
+    return json.dumps(chart.to_dict(validate=False), ensure_ascii=False)
 
 
 def sortable_table(figures: pd.DataFrame, root: str) -> str:
@@ -164,7 +176,7 @@ def comparison_sections(published: Published, population: dict, area: Area, root
                     (texts.title("exits_to_housing_share"), texts.definitions()["exits_to_housing_share"]),
                     ("Nætter ud over refusionsgrænsen pr. 10.000 indbyggere",
                      "Nætter ud over refusionsgrænsen / indbyggere × 10.000."))),
-                table=None, chart=map_chart(figures, f"{where.capitalize()} kommuner"),
+                table=None, chart=map_chart(figures, f"{where[0].upper()}{where[1:]} kommuner"),
                 chart_description=f"Danmarkskort over {where} kommuner, farvet efter det valgte nøgletal"),
         Section(id="kommuner", heading=f"Alle {where} kommuner, {year}", table=None, definition="",
                 explanation="Klik på en kolonneoverskrift for at sortere; klik igen for omvendt rækkefølge. "

@@ -42,16 +42,24 @@ def write_text(path: Path, text: str) -> Path:
     return path
 
 
-def write_csv(conn, query: str, path: Path, parameters: list | None = None, options: str = "header") -> Path:
-    """COPY the rows of `query` to `path`, text cells made spreadsheet-safe, atomically."""
+def write_csv(conn, query: str, path: Path, parameters: list | None = None, options: str = "header",
+              excel: bool = False) -> Path:
+    """COPY the rows of `query` to `path`, text cells made spreadsheet-safe, atomically; `excel`
+    writes it for Danish Excel: semicolons and a UTF-8 byte order mark (decimal commas are the
+    query's to write)."""
     columns = conn.execute(f"describe ({query})", parameters or []).fetchall()
     starts = ", ".join(sql_text(s) for s in FORMULA_STARTS)
     select = ", ".join(
-        f"case when left({quote_identifier(name)}, 1) in ({starts}) and try_cast({quote_identifier(name)} as double) "
+        f"case when left({quote_identifier(name)}, 1) in ({starts}) "
+        f"and try_cast(replace({quote_identifier(name)}, ',', '.') as double) "
         f"is null then '''' || {quote_identifier(name)} "
         f"else {quote_identifier(name)} end as {quote_identifier(name)}" if kind == "VARCHAR"
         else quote_identifier(name) for name, kind, *_ in columns)
+    if excel:
+        options += ", delimiter ';'"
     with replaced_atomically(path) as temporary:
         conn.execute(f"copy (select {select} from ({query})) to {sql_text(str(temporary))} ({options})",
                      parameters or [])
+        if excel:
+            temporary.write_bytes(b"\xef\xbb\xbf" + temporary.read_bytes())
     return path

@@ -13,7 +13,8 @@ from reports.published import Published
 def area_links(published: Published, root: str = "") -> str:
     regions = [a for a in published.areas if a.level == "region"]
     parts = [f'<p><a href="{root}mission.html">Fælles mål</a> · <a href="{root}national.html">Hele landet</a> · '
-             f'<a href="{root}data-quality.html">Datakvalitet</a></p>']
+             f'<a href="{root}data-quality.html">Datakvalitet</a> · '
+             f'<a href="{root}dataordbog.html">Alle tal som data (CSV) og dataordbog</a></p>']
     for region in regions:
         municipalities = [a for a in published.areas if a.level == "municipality" and a.region == region.code]
         links = "".join(f'<li><a href="{root}{m.page}">{escape(m.name)}</a></li>' for m in municipalities)

@@ -121,7 +121,7 @@ def target_sections(mission: Mission, area: Area) -> list[Section]:
 
 def peer_section(mission: Mission, area: Area) -> Section | None:
     group = mission.peer_group.get(area.code)
-    peers = mission.peers[mission.peers["peer_group"] == group]
+    peers = mission.peers[mission.peers["municipality_code"] == int(area.code)]
     if group is None or peers.empty:
         return None
     nation = mission.published.area("national", "DK")
@@ -134,9 +134,16 @@ def peer_section(mission: Mission, area: Area) -> Section | None:
                      "Sammenlignelige kommuner (median)": f"{value_text(peer.indicator, peer.peer_median)} "
                                                           f"({peer.peers_with_value} af {peer.peers})",
                      "Hele landet": national["text"].get(peer.period, "–")})
+    others = [a for a in mission.published.areas if a.level == "municipality" and a.code != area.code
+              and mission.peer_group.get(a.code) == group]
+    links = ", ".join(f'<a href="{escape(a.code)}.html">{escape(a.name)}</a>' for a in others)
+    region = mission.published.area("region", area.region)
     return Section(id="sammenlign", heading=f"Sammenlignet med kommuner som {area.name}",
-                   explanation=f"{area.name} hører til gruppen «{PEER_GROUPS[group]}». Medianen er den midterste "
-                               "kommune i gruppen; kommuner med skjulte tal (under 5 personer) er ikke med.",
+                   html=f'<p>Region: <a href="../{region.page}">{escape(region.name)}</a>. '
+                        f"Sammenlignelige kommuner: {links}.</p>",
+                   explanation=f"{area.name} hører til gruppen «{PEER_GROUPS[group]}». Medianen er den midterste af "
+                               f"de andre kommuner i gruppen ({area.name} selv er ikke med); kommuner med skjulte tal "
+                               "(under 5 personer) er heller ikke med.",
                    definition="Grupper: København og Frederiksberg; Københavns omegn; Aarhus, Odense og Aalborg; "
                               "andre kommuner med mindst 40.000 indbyggere; resten.",
                    table=pd.DataFrame(rows))

@@ -16,10 +16,10 @@ def national_overview_png(published: Published) -> str:
     parts = []
     for indicator in ("persons_in_shelter", "exits_to_housing_share", "nights_beyond_refund_cap"):
         series = published.series(nation, indicator).assign(group="Hele landet")
-        chart = charts.grouped_bars(series[["period_label", "order", "group", "value"]], texts.title(indicator),
-                                    texts.title(indicator), "Andel" if indicator in texts.SHARES else "Antal",
-                                    share=indicator in texts.SHARES).properties(width=420)
-        png = vl_convert.vegalite_to_png(chart.to_dict(validate=False), scale=1)
+        spec = charts.grouped_bars(series[["period_label", "order", "group", "value", "text", "hidden", "base"]],
+                                   texts.title(indicator), texts.title(indicator),
+                                   "Andel" if indicator in texts.SHARES else "Antal", share=indicator in texts.SHARES)
+        png = vl_convert.vegalite_to_png({**spec, "width": 420}, scale=1)
         parts.append(f"**{texts.title(indicator)}**\n\n![{indicator}](data:image/png;base64,"
                      f"{base64.b64encode(png).decode()})")
     return "\n\n".join(parts)

@@ -28,11 +28,12 @@ class Section:
     id: str
     heading: str
     explanation: str          # one plain-language sentence: what it means and why it matters
-    definition: str           # the exact definition from the spec
+    definition: str           # how the figure is computed, in Danish (reports/texts.py)
     table: pd.DataFrame | None  # the chart's figures, already formatted for reading
-    chart: alt.TopLevelMixin | None = None
+    chart: dict | alt.TopLevelMixin | None = None   # a Vega-Lite spec (reports/charts.py) or an Altair chart
     chart_description: str = ""
     html: str = ""             # extra markup (already escaped), e.g. a list of links
+    ids: tuple[str, ...] = ()  # the indicator ids shown (in code style, for analysts and providers)
 
 
 VEGA_SCRIPT = "vega.js"
@@ -52,10 +53,8 @@ NOTHING_TO_DRAW = ('<p class="note">Ingen figur: alle tal her er skjulte (færre
 
 def without_empty_charts(section: Section) -> Section:
     """A chart whose figures are all hidden would be an empty frame: show the table instead."""
-    data = getattr(section.chart, "data", None)
-    if not isinstance(data, pd.DataFrame) and getattr(section.chart, "layer", None):
-        data = getattr(section.chart.layer[0], "data", None)
-    if isinstance(data, pd.DataFrame) and "value" in data and data["value"].notna().sum() == 0:
+    values = section.chart.get("data", {}).get("values") if isinstance(section.chart, dict) else None
+    if isinstance(values, list) and values and "value" in values[0] and all(r["value"] is None for r in values):
         section.chart, section.html = None, section.html + NOTHING_TO_DRAW
     return section
 
@@ -79,7 +78,8 @@ def script_json(value) -> str:
 def render(path: Path, title: str, lead: str, sections: list[Section], footer: str, root: str = "",
            download: str | None = None) -> Path:
     sections = [without_empty_charts(s) for s in sections]
-    charts = {f"chart-{s.id}": s.chart.to_dict(validate=False) for s in sections if s.chart is not None}
+    charts = {f"chart-{s.id}": s.chart if isinstance(s.chart, dict) else s.chart.to_dict(validate=False)
+              for s in sections if s.chart is not None}
     html = TEMPLATES.get_template("page.html").render(
         title=title, lead=lead, footer=footer, root=root, download=download,
         symbols=symbols_used(sections),

@@ -66,6 +66,7 @@ class Published:
                                       "period"].unique())
         self.latest_year = self.years[-1] if self.years else None
         self.areas = self._areas(conn)
+        self._series: dict[tuple, pd.DataFrame] = {}
 
     def _areas(self, conn) -> list[Area]:
         rows = conn.execute("""select a.level, a.area_code, coalesce(a.name, ''), a.region_code
@@ -82,7 +83,14 @@ class Published:
         return self.by_area.get((area.level, area.code), self.frame.iloc[0:0])
 
     def series(self, area: Area, indicator: str, periods: str = "year", breakdown: str | None = "") -> pd.DataFrame:
-        """One indicator for an area: period, label, order, value (NaN when not shown), text."""
+        """One indicator for an area: period, label, order, value (NaN when not shown), text, hidden,
+        base. Pages ask for the same series several times: each is built once (callers get a copy)."""
+        key = (area.level, area.code, indicator, periods, breakdown)
+        if key not in self._series:
+            self._series[key] = self._build_series(area, indicator, periods, breakdown)
+        return self._series[key].copy(deep=False)
+
+    def _build_series(self, area: Area, indicator: str, periods: str, breakdown: str | None) -> pd.DataFrame:
         arrays = self.by_series.get((area.level, area.code, indicator, periods))
         if arrays is None:
             return EMPTY_SERIES.copy()

@@ -3,10 +3,54 @@
 
 from __future__ import annotations
 
+import re
+from html import escape
+
 import pandas as pd
 
 from reports import danish
 from reports.page import Section
+
+DATASETS = {"shelter_stays": "Herbergsophold", "interventions": "Housing First-sager",
+            "homeless_count": "Hjemløsetællingen"}
+# Every rule a row or file can break, in Danish; the rule id stays beside it in grey code style.
+RULES = {
+    "required": "Et krævet felt er tomt", "type_int": "Ikke et helt tal", "type_number": "Ikke et tal",
+    "type_date": "Ikke en gyldig dato", "person_key_format": "Pseudonymet har forkert form", "code": "Ukendt kode",
+    "csv_structure": "Linjen kan ikke deles i filens kolonner", "duplicate_stay_id": "Samme ophold to gange i filen",
+    "duplicate_case_id": "Samme sag to gange i filen", "overlapping_stay": "Overlapper et andet ophold for samme person",
+    "exit_before_entry": "Udflytning før indflytning", "destination_without_exit": "Udflytningssted uden udflytningsdato",
+    "exit_without_destination": "Udflytningsdato uden udflytningssted",
+    "after_period_end": "Dato efter leverancens periode", "birth_year_range": "Usandsynligt fødselsår",
+    "unknown_municipality": "Ukendt kommunekode", "shelter_not_open": "Opholdet ligger uden for herbergets åbningsdatoer",
+    "municipality_mismatch": "Kommunekoden passer ikke til filnavnet", "end_before_start": "Sagen slutter før den begynder",
+    "reason_without_end": "Slutårsag uden slutdato", "end_without_reason": "Slutdato uden slutårsag",
+    "housed_too_early": "Indflytning mere end 90 dage før sagens start", "negative_count": "Negativt antal",
+    "count_too_large": "Usandsynligt stort antal",
+    "file_name": "Filnavnet følger ikke kontrakten", "not_csv": "Ikke en CSV-fil", "unreadable": "Filen kan ikke læses",
+    "missing_columns": "Krævede kolonner mangler", "duplicate_column": "En kolonne står to gange",
+    "header_format": "En kolonne i overskriften mangler navn", "unknown_provider": "Ukendt leverandør",
+    "cpr_number": "Et CPR-nummer i filen (hele filen afvist, intet gemt)",
+    "not_regular_file": "Ikke en almindelig fil (mappe, genvej eller specialfil)",
+    "truncated": "Den komprimerede fil er afkortet", "not_gzip": "Ikke en gyldig gzip-fil",
+}
+
+
+def rule_html(rule: str) -> str:
+    return f'{escape(RULES.get(rule, rule))} <code>{escape(rule)}</code>'
+
+
+def html_table(frame: pd.DataFrame) -> str:
+    """A table whose cells are already HTML (rule labels with their code-styled ids)."""
+    head = "".join(f"<th>{escape(c)}</th>" for c in frame.columns)
+    rows = "".join("<tr>" + "".join(f"<td>{v}</td>" for v in row) + "</tr>" for row in frame.itertuples(index=False))
+    return f'<div class="scroll"><table><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table></div>'
+
+
+def refusal_html(reason: str) -> str:
+    rule = reason.split(":", 1)[0]
+    where = re.search(r"line (\d+), column (\S+?):", reason)
+    return rule_html(rule) + (f" (linje {where.group(1)}, kolonne {escape(where.group(2))})" if where else "")
 
 RULE_EXPLANATION = ("Rækker, der bryder datakontrakten, lægges i karantæne med fil, linje, kolonne og regel, så "
                     "leverandøren kan rette dem. Intet går tabt: læste rækker = gyldige + karantæne.")
@@ -25,7 +69,7 @@ def quality_sections(conn) -> list[Section]:
                max(period) filter (where status = 'loaded') as latest_period
         from deliveries group by all order by dataset, provider""").df()
     table = pd.DataFrame({
-        "Datasæt": providers["dataset"], "Leverandør": providers["provider"].fillna("–"),
+        "Datasæt": providers["dataset"].map(DATASETS), "Leverandør": providers["provider"].fillna("–"),
         "Filer indlæst": providers["loaded"].map(danish.number), "Erstattet": providers["superseded"].map(danish.number),
         "Afvist": providers["refused"].map(danish.number), "Rækker læst": providers["rows_read"].map(small),
         "Gyldige": providers["rows_valid"].map(small), "Karantæne": providers["rows_quarantined"].map(small),
@@ -40,15 +84,18 @@ def quality_sections(conn) -> list[Section]:
         Section(id="mangler", heading="Manglende leverancer", definition="",
                 explanation="Leverandører, der mangler at levere en periode, hvis frist (30 dage efter kvartalets "
                             "udgang) er overskredet.",
-                table=pd.DataFrame({"Datasæt": missing["dataset"], "Leverandør": missing["provider"],
+                table=pd.DataFrame({"Datasæt": missing["dataset"].map(DATASETS), "Leverandør": missing["provider"],
                                     "Mangler": missing["periods"],
                                     "Første frist": missing["first_deadline"].map(danish.long_date)})),
         Section(id="leverancer", heading="Leverancer pr. leverandør", table=table, definition="",
                 explanation="Hvor mange filer hver leverandør har sendt, og hvad der skete med dem."),
-        Section(id="karantaene", heading="Karantæne pr. regel", definition="", explanation=RULE_EXPLANATION,
-                table=pd.DataFrame({"Datasæt": rules["dataset"], "Regel": rules["rule"],
-                                    "Problemer": rules["n"].map(small)})),
-        Section(id="afviste", heading="Afviste filer", definition="",
-                explanation="Filer, der ikke kunne læses eller ikke følger kontrakten, afvises hele.",
-                table=pd.DataFrame({"Fil": refused["source_file"], "Årsag": refused["refusal_reason"]})),
+        Section(id="karantaene", heading="Karantæne pr. regel", definition="", explanation=RULE_EXPLANATION, table=None,
+                html=html_table(pd.DataFrame({"Datasæt": rules["dataset"].map(DATASETS).map(escape),
+                                              "Regel": rules["rule"].map(rule_html),
+                                              "Problemer": rules["n"].map(small)}))),
+        Section(id="afviste", heading="Afviste filer", definition="", table=None,
+                explanation="Filer, der ikke kunne læses eller ikke følger kontrakten, afvises hele. Leverandøren får "
+                            "den fulde besked (fil, linje, kolonne og regel) med hfmon validate.",
+                html=html_table(pd.DataFrame({"Fil": refused["source_file"].map(lambda f: f"<code>{escape(f)}</code>"),
+                                              "Årsag": refused["refusal_reason"].map(refusal_html)}))),
     ]

@@ -8,7 +8,11 @@ from typing import Callable
 
 from altair.utils.schemapi import debug_mode
 
-from reports import danish
+import pandas as pd
+
+from reports import danish, texts
+from reports.dictionary import dictionary_sections
+from reports.revisions import Revisions, area_revision_section, revision_sections
 from reports.downloads import write_csv, write_text
 from reports.area_page import area_sections
 from reports.compare import comparison_sections, population_by_year
@@ -18,13 +22,39 @@ from reports.page import VEGA_SCRIPT, render, vega_bundle
 from reports.published import Published
 from reports.quality_page import quality_sections
 
-CSV_COLUMNS = ["indicator", "level", "area_code", "period", "breakdown", "value", "numerator", "denominator",
-               "status", "suppression"]
+# A page's own figures for Danish Excel: Danish headings and labels, decimal commas, the cutoff; the
+# indicator id and codes stay beside them for analysts.
+def decimal(column: str) -> str:
+    return f"replace(regexp_replace({column}::varchar, '\\.0$', ''), '.', ',')"
+
+
+AREA_CSV = f"""
+    select t.title as "Nøgletal", p.indicator as "Id", p.period as "Periode", l.label as "Opdeling",
+           {decimal('p.value')} as "Værdi", {decimal('p.numerator')} as "Tæller", {decimal('p.denominator')} as "Nævner",
+           case p.status when 'ok' then '' when 'insufficient_follow_up' then 'for tidligt'
+                when 'insufficient_history' then 'for kort historik' else 'intet at beregne' end as "Status",
+           case p.suppression when 'primary' then 'skjult (1-4)' when 'secondary' then 'skjult (×)' else '' end
+               as "Skjult", p.area_code as "Områdekode", strftime(p.cutoff, '%d-%m-%Y') as "Data til og med"
+    from indicators_published p
+    join indicator_titles t using (indicator)
+    left join breakdown_labels l on l.breakdown = p.breakdown
+    where p.level = ? and p.area_code = ?
+    order by p.indicator, p.period, p.breakdown"""
 
 
 def footer(cutoff, deliveries: int) -> str:
     return (f"Data til og med {danish.long_date(cutoff)}, fra {danish.number(deliveries)} leverancer. "
             "Alle tal er diskretionerede: tal fra 1 til 4 vises som «<5».")
+
+
+def register_labels(conn) -> None:
+    """Danish names of indicators and breakdowns, for the pages' CSV files."""
+    titles = pd.DataFrame({"indicator": list(texts.TEXTS), "title": [texts.title(i) for i in texts.TEXTS]})
+    breakdowns = [b for (b,) in conn.execute("select distinct breakdown from indicators_published").fetchall()]
+    labels = pd.DataFrame({"breakdown": breakdowns,
+                           "label": [danish.label(b.split("=", 1)[1]) if "=" in b else "" for b in breakdowns]})
+    conn.register("indicator_titles", titles)
+    conn.register("breakdown_labels", labels)
 
 
 def build_site(conn, out: Path, progress: Callable[[int, int, str], None] = lambda done, total, page: None,
@@ -45,13 +75,15 @@ def build_pages(conn, out: Path, progress: Callable[[int, int, str], None], publ
     used = conn.execute("select count(*) from deliveries where status = 'loaded'").fetchall()[0][0]
     foot = footer(cutoff, used)
     mission = Mission(conn, published)
+    revisions = Revisions(conn)
     areas = published.areas
-    total, pages = len(areas) + 3, []
+    total, pages = len(areas) + 5, []
     pages.append(render(out / "index.html", "Hjemløshed og Housing First i Danmark",
                         "Overblik over herberger og forsorgshjem (§ 110) og Housing First i hele landet.",
                         index_sections(published, mission), foot))
     progress(1, total, "index.html")
     write_csv(conn, "select * from target_progress", out / "mission.csv")
+    register_labels(conn)
     pages.append(render(out / "mission.html", "Fælles mål",
                         "De mål, stat, kommuner, regioner og herberger har sat sammen, og hvor langt vi er nået. "
                         "Status sammenligner det seneste tal med den lige sti fra udgangspunktet til målet.",
@@ -60,12 +92,11 @@ def build_pages(conn, out: Path, progress: Callable[[int, int, str], None], publ
     for area in areas:
         root = "" if area.level == "national" else "../"
         csv_path = (out / area.page).with_suffix(".csv")
-        write_csv(conn, f"""select {', '.join(CSV_COLUMNS)} from indicators_published
-                            where level = ? and area_code = ? order by indicator, period, breakdown""",
-                  csv_path, [area.level, area.code])
+        write_csv(conn, AREA_CSV, csv_path, [area.level, area.code], excel=True)
         sections = area_sections(published, area, mission)
         if area.level != "municipality":
             sections[1:1] = comparison_sections(published, population, area, root)
+        sections.append(area_revision_section(revisions, area, root))
         pages.append(render(out / area.page, area.name,
                             f"Herbergsbrug, udflytning og Housing First for {area.name}"
                             f" (seneste hele år: {published.latest_year}).",
@@ -74,4 +105,11 @@ def build_pages(conn, out: Path, progress: Callable[[int, int, str], None], publ
     pages.append(render(out / "data-quality.html", "Datakvalitet", "Leverancer, afviste filer og karantæne.",
                         quality_sections(conn), foot))
     progress(len(pages), total, "data-quality.html")
+    pages.append(render(out / "dataordbog.html", "Tallene som data", "Alle offentliggjorte tal i én fil, og hvad "
+                        "kolonnerne og nøgletallene betyder.", dictionary_sections(), foot))
+    progress(len(pages), total, "dataordbog.html")
+    names = {(a.level, a.code): a.name for a in areas}
+    pages.append(render(out / "revisioner.html", "Revisioner", "Tal, der er ændret siden de først blev "
+                        "offentliggjort.", revision_sections(revisions, names), foot))
+    progress(len(pages), total, "revisioner.html")
     return pages

@@ -136,13 +136,21 @@ def test_peer_groups_and_peer_median(small_run, warehouse):
     assert groups["capital"] == 2 and groups["large_cities"] == 3 and groups["capital_suburbs"] == 15
     assert sum(groups.values()) == 98
     peer = warehouse.execute("""
-        select c.peer_median, c.period from peer_comparison c
-        where c.peer_group = 'rural' and c.indicator = 'persons_in_shelter_per_10k'""").fetchall()[0]
+        select c.peer_median, c.period, c.municipality_code from peer_comparison c
+        where c.peer_group = 'rural' and c.indicator = 'persons_in_shelter_per_10k'
+        order by c.municipality_code limit 1""").fetchall()[0]
     values = warehouse.execute("""
         select p.value from indicators_published p join peer_groups g on g.municipality_code = p.area_code::integer
         where p.level = 'municipality' and p.indicator = 'persons_in_shelter_per_10k' and p.breakdown = ''
-          and p.period = ? and g.peer_group = 'rural' and p.value is not null""", [peer[1]]).fetchall()
+          and p.period = ? and g.peer_group = 'rural' and p.value is not null and g.municipality_code <> ?""",
+                               [peer[1], peer[2]]).fetchall()
     assert peer[0] == pytest.approx(pd.Series([v for (v,) in values]).median())
+    # A municipality is not its own peer: København's peer median is Frederiksberg's figure.
+    capital = warehouse.execute("""select c.peers, c.peer_median, p.value from peer_comparison c
+        join indicators_published p on p.indicator = c.indicator and p.period = c.period and p.level = 'municipality'
+         and p.area_code = '147' and p.breakdown = ''
+        where c.municipality_code = 101 and c.indicator = 'persons_in_shelter_per_10k'""").fetchall()[0]
+    assert capital[0] == 1 and capital[1] == capital[2]
     settings, _ = small_run
     page = (settings.published_dir / "municipality" / "250.html").read_text()
     assert "Sammenlignet med kommuner som" in page and "median" in page

@@ -1,6 +1,7 @@
--- Each peer group's median of the key indicators, for the latest year each indicator can be
--- measured in. Only published figures are used: a suppressed municipality is left out of the
--- median, and `peers_with_value` says how many it rests on.
+-- For each municipality, the median of the key indicators over the *other* municipalities of its
+-- peer group (a municipality is not its own peer: København's peer is Frederiksberg), for the latest
+-- year each indicator can be measured in. Only published figures are used: a suppressed
+-- municipality is left out of the median, and `peers_with_value` says how many it rests on.
 -- The key indicators are rates and shares (never raw counts, which only say how big a place is).
 create or replace table peer_comparison as
 with peer_indicators(indicator) as (
@@ -18,8 +19,9 @@ with peer_indicators(indicator) as (
     join latest l using (indicator, period)
     where p.level = 'municipality' and p.breakdown = ''
 )
-select g.peer_group, m.indicator, m.period, median(m.value) as peer_median,
+select own.municipality_code, own.peer_group, m.indicator, m.period, median(m.value) as peer_median,
        count(m.value) as peers_with_value, count(*) as peers
-from municipal m
-join peer_groups g using (municipality_code)
+from peer_groups own
+join peer_groups g on g.peer_group = own.peer_group and g.municipality_code <> own.municipality_code
+join municipal m on m.municipality_code = g.municipality_code
 group by all
