@@ -24,7 +24,8 @@ FONT = 12          # the smallest text in a chart (legible on a phone)
 CONFIG = alt.Config(
     aria=False,      # screen readers hear the chart's Danish description (aria-label), not Vega's field names
     axis=alt.AxisConfig(labelFontSize=FONT, titleFontSize=FONT),
-    legend=alt.LegendConfig(labelFontSize=FONT, orient="bottom", columns=2, labelLimit=0),
+    legend=alt.LegendConfig(labelFontSize=FONT, titleFontSize=FONT, orient="bottom", columns=2, labelLimit=0),
+    title=alt.TitleConfig(subtitleFontSize=FONT),
     view=alt.ViewConfig(stroke=None))
 # Placeholders in a template, replaced per chart (a JSON string value, or a one-element list).
 TITLE, DESCRIPTION, AXIS_TITLE, MARKER_AT, MARKER_NOTE = "§title§", "§description§", "§axis§", "§at§", "§note§"

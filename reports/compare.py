@@ -145,8 +145,7 @@ def sortable_table(figures: pd.DataFrame, root: str) -> str:
                          f"{escape(str(getattr(row, text)))}</td>")
         body.append("<tr>" + "".join(cells) + "</tr>")
     return (f'<div class="scroll"><table class="sortable"><thead><tr>{head}</tr></thead>'
-            f'<tbody>{"".join(body)}</tbody></table></div>'
-            '<p class="scrollcue">Tabellen har flere kolonner: rul sidelæns →</p>' + SORT_SCRIPT)
+            f'<tbody>{"".join(body)}</tbody></table></div>' + SORT_SCRIPT)
 
 
 def comparison_sections(published: Published, population: dict, area: Area, root: str) -> list[Section]:

@@ -83,7 +83,7 @@ def render(path: Path, title: str, lead: str, sections: list[Section], footer: s
     html = TEMPLATES.get_template("page.html").render(
         title=title, lead=lead, footer=footer, root=root, download=download,
         symbols=symbols_used(sections),
-        sections=[{**s.__dict__, "html": Markup(s.html), "wide": s.table is not None and s.table.shape[1] > 3,
+        sections=[{**s.__dict__, "html": Markup(s.html),
                    "table": Markup(s.table.to_html(index=False, border=0, escape=True)) if s.table is not None else ""}
                   for s in sections],
         embed_options=Markup(json.dumps(EMBED_OPTIONS, ensure_ascii=False)),

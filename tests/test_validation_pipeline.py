@@ -139,16 +139,24 @@ def test_resubmissions_supersede_and_reruns_change_nothing(small_landing, tmp_pa
         assert statuses == ["loaded", "superseded"]
         assert conn.execute("select count(*) from shelter_stays where source_file = ?",
                             [name]).fetchall()[0][0] == len(lines) - 1
+        # The correction changed published figures: each change is kept, old -> new, with the delivery.
+        revised = conn.execute("""select count(*), bool_and(changed_deliveries like ?) from revisions
+                                  where run_id = (select run_id from publications order by published_at desc limit 1)""",
+                               [f"%{name}%"]).fetchall()[0]
+    assert revised[0] > 0 and revised[1]
+    assert "Ændrede tal" in (settings_.published_dir / "revisioner.html").read_text()
     # The same content again under another name is a repeat, not a new delivery.
     shutil.copy(target, target.with_name(target.name.replace(".csv", "_kopi.csv")))
     _, third = run_pipeline(root, home)
     with duckdb.connect(str(settings_.warehouse), read_only=True) as conn:
         assert conn.execute("select status from deliveries where source_file like '%_kopi.csv'").fetchall() == [
             ("unchanged",)]
-    before = fingerprint(settings_.warehouse)
+    before = fingerprint(settings_.warehouse, ("deliveries", "quarantine", "shelter_stays", "stays_current",
+                                               "indicators", "revisions"))
     _, fourth = run_pipeline(root, home)
     assert third.success and fourth.success
-    assert fingerprint(settings_.warehouse) == before
+    assert fingerprint(settings_.warehouse, ("deliveries", "quarantine", "shelter_stays", "stays_current",
+                                             "indicators", "revisions")) == before    # nothing new to revise
 
 
 def test_a_failed_blocking_check_leaves_the_last_good_core_tables(small_landing, tmp_path):
