@@ -33,6 +33,11 @@ def change_text(indicator: str, before: float | None, after: float | None) -> st
     return f"{sign}{danish.number(abs(after - before), 1 if indicator.endswith('_10k') else 0)}{relative}"
 
 
+def with_base(text: str | None, base: str | None) -> str:
+    """'27,7 %' with what it is a share of: '27,7 % af 1.234 udflytninger'."""
+    return f"{text} {base}" if text and base and "%" in text else (text or "–")
+
+
 def headline(published: Published, area: Area) -> Section:
     year = published.latest_year
     previous = str(int(year) - 1)
@@ -40,7 +45,8 @@ def headline(published: Published, area: Area) -> Section:
     for indicator in HEADLINE:
         series = published.series(area, indicator).set_index("period")
         get = lambda p, col: series[col].get(p) if p in series.index else None   # noqa: E731
-        rows.append({"": texts.title(indicator), previous: get(previous, "text") or "–", year: get(year, "text") or "–",
+        rows.append({"": texts.title(indicator), previous: with_base(get(previous, "text"), get(previous, "base")),
+                     year: with_base(get(year, "text"), get(year, "base")),
                      "Ændring": change_text(indicator, get(previous, "value"), get(year, "value"))})
     return Section(id="noegletal", heading=f"Nøgletal {year}", table=pd.DataFrame(rows), ids=tuple(HEADLINE),
                    explanation=f"De vigtigste tal for {area.name} i {year}, sammenlignet med året før.",
