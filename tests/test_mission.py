@@ -76,6 +76,17 @@ def test_reached_on_track_off_track_and_suppressed(figures):
     assert result.loc[("baseline_hidden", "DK")]["target_value"] != result.loc[("baseline_hidden", "DK")]["target_value"]
 
 
+def test_status_agrees_with_the_rounded_figures_shown(figures):
+    # 49,96 % is shown as «50,0 %» next to a target of 50 %: reached, not "behind" by 0,04 points.
+    publish(figures, "exits_to_housing_share", "DK", {"2022": 0.30, "2024": 0.49996})
+    target(figures, "rounded", "exits_to_housing_share", 0.5)
+    # 49,94 % is shown as «49,9 %»: not reached.
+    publish(figures, "first_time_share", "DK", {"2022": 0.60, "2024": 0.4994})
+    target(figures, "below", "first_time_share", 0.5, direction="at_least", deadline="2024-12-31")
+    status = progress(figures)["status"].droplevel(1).to_dict()
+    assert status == {"rounded": "reached", "below": "off_track"}
+
+
 def test_every_municipality_and_not_yet_measurable_periods(figures):
     publish(figures, "action_plan_within_30_days_share", "101", {"2022": 0.5, "2024": 0.95, "2025": None},
             level="municipality", statuses={"2025": "insufficient_follow_up"})

@@ -4,6 +4,8 @@
 -- (at the baseline period's end) to the target value (at the deadline).
 -- status: reached (the latest value meets the target), on_track (it meets the path where the path
 -- is now), off_track, or no_data: a suppressed or missing figure gives no_data, never a guess.
+-- Values are compared as the pages show them (shares to a tenth of a percent, other figures to one
+-- decimal), so a status never contradicts the rounded figures next to it.
 create or replace table target_progress as
 with target_areas as (
     select t.*, a.area_code as area, coalesce(t.breakdown, '') as cut,
@@ -36,6 +38,8 @@ with target_areas as (
     left join latest l using (target_id, area)
 ), on_path as (
     select *,
+           case when indicator like '%share' or indicator in ('occupancy_rate', 'hf_coverage_of_housing_exits',
+                                                              'hf_housing_retention_12m') then 3 else 1 end as digits,
            baseline_value + (target_value - baseline_value)
                * greatest(0, least(1, (latest_end - baseline_end) / nullif(deadline - baseline_end, 0)))
                as path_value
@@ -44,11 +48,11 @@ with target_areas as (
 select target_id, indicator, level, area_code, breakdown, direction, target, target_kind, baseline_period,
        deadline, owner, description, baseline_value, latest_period, latest_value, target_value, path_value,
        case when latest_value is null or target_value is null then 'no_data'
-            when direction = 'at_most' and latest_value <= target_value + 1e-9 then 'reached'
-            when direction = 'at_least' and latest_value >= target_value - 1e-9 then 'reached'
+            when direction = 'at_most' and round(latest_value, digits) <= round(target_value, digits) then 'reached'
+            when direction = 'at_least' and round(latest_value, digits) >= round(target_value, digits) then 'reached'
             when path_value is null then 'no_data'
-            when direction = 'at_most' and latest_value <= path_value + 1e-9 then 'on_track'
-            when direction = 'at_least' and latest_value >= path_value - 1e-9 then 'on_track'
+            when direction = 'at_most' and round(latest_value, digits) <= round(path_value, digits) then 'on_track'
+            when direction = 'at_least' and round(latest_value, digits) >= round(path_value, digits) then 'on_track'
             else 'off_track' end as status
 from on_path
 order by target_id, level, area_code
