@@ -13,7 +13,7 @@ from pathlib import Path
 
 import duckdb
 
-from assets.delivery_files import editor_lines, scan_names, text_scan
+from assets.delivery_files import editor_lines, scan_names, scanned_rejects, text_scan
 from checks.contract import DELIVERED, quote_identifier, sql_text
 from checks.cpr import CPR_MACRO
 
@@ -65,12 +65,9 @@ def refuse_files_with_cpr(conn, files: str) -> None:
         for batch in batches(paths):
             conn.execute("create or replace temp table cpr_rows (path varchar)")
             reasons |= each_file_on_error(batch, lambda some: scan_for_cpr(conn, encoding, delimiter, header, some))
-            rejects = {t for (t,) in conn.execute("select table_name from duckdb_tables() where temporary").fetchall()}
-            conn.execute("""create or replace temp table cpr_rejected as
-                            select s.file_path as path, r.line, looks_like_cpr(r.csv_line) as cpr
-                            from cpr_scan_rejects r join cpr_scan_info s using (scan_id, file_id)"""
-                         if "cpr_scan_rejects" in rejects else
-                         "create or replace temp table cpr_rejected (path varchar, line bigint, cpr boolean)")
+            conn.execute(f"""create or replace temp table cpr_rejected as
+                             select path, line, looks_like_cpr(csv_line) as cpr
+                             from ({scanned_rejects(conn, 'cpr_scan_rejects', 'cpr_scan_info')})""")
             for path, (line, column) in locate_cpr(conn, encoding, delimiter, header).items():
                 reasons[path] = CPR_REFUSAL.format(line=line, column=column)
             for temp in ("cpr_rows", "cpr_rejected", "cpr_scan_rejects", "cpr_scan_info"):

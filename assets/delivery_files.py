@@ -19,7 +19,7 @@ from datetime import date
 from pathlib import Path
 
 from checks.contract import Dataset, sql_text
-from checks.cpr import looks_like_cpr, redact
+from checks.cpr import cpr_column, looks_like_cpr, redact
 
 SNIFF_BYTES = 64 * 1024
 FILE_COLUMNS = ["source_file", "path", "dataset", "provider", "period", "period_start", "period_end",
@@ -179,8 +179,7 @@ def refusal_rule(reason: str) -> tuple[str, str]:
 
 def header_problem(header: list[str], dataset: Dataset) -> str | None:
     named = [name for name in header if name]
-    if any(looks_like_cpr(name) for name in header):
-        column = next(i for i, name in enumerate(header, start=1) if looks_like_cpr(name))
+    if column := cpr_column(header):
         return (f"cpr_number: a value that looks like a CPR number is in line 1, column {column}: the whole file "
                 "is refused and nothing from it is kept. Replace CPR numbers by the person_key pseudonym and "
                 "deliver again.")
@@ -258,6 +257,17 @@ def editor_lines(path: Path) -> list[tuple[int, int]]:
             if line.count(b'"') % 2:
                 in_quotes = not in_quotes
     return records
+
+
+def scanned_rejects(conn, rejects_table: str, scan_table: str) -> str:
+    """SELECT of (path, line, error_type, csv_line) for the lines DuckDB could not split in the scans
+    that stored their rejects under these names (no such table: nothing was rejected)."""
+    stored = conn.execute("select count(*) from duckdb_tables() where table_name = ?", [rejects_table]).fetchall()[0][0]
+    if not stored:
+        return "select null::varchar as path, null::bigint as line, null::varchar as error_type, " \
+               "null::varchar as csv_line limit 0"
+    return (f"select s.file_path as path, r.line, r.error_type::varchar as error_type, r.csv_line "
+            f"from {rejects_table} r join {scan_table} s using (scan_id, file_id)")
 
 
 def text_scan(paths: list[str], encoding: str, delimiter: str, header: list[str], options: str = "",

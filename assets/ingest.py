@@ -20,7 +20,7 @@ import pandas as pd
 from dagster_duckdb import DuckDBResource
 
 from assets.cpr_guard import batches, each_file_on_error, refuse_files_with_cpr
-from assets.delivery_files import FILE_COLUMNS, describe, editor_lines, text_scan
+from assets.delivery_files import FILE_COLUMNS, describe, editor_lines, scanned_rejects, text_scan
 from assets.reference import municipalities_table, shelters_table
 from checks.contract import DELIVERED, Dataset, quote_identifier
 from pipelines.resources import LandingFolder
@@ -46,7 +46,7 @@ def register_files(conn, records: list[dict]) -> None:
     for column in ("period_start", "period_end"):
         files[column] = pd.to_datetime(files[column]).astype("datetime64[s]")
     conn.register("listed_files", files)
-    conn.execute(f"""
+    conn.execute("""
         create or replace temp table described as
         select f.source_file, f.path, f.dataset, nullif(f.provider, '') as provider, f.period,
                cast(f.period_start as date) as period_start, cast(f.period_end as date) as period_end,
@@ -164,13 +164,9 @@ def locate_rows(conn, table: str) -> None:
     text editor shows it. Most files have no blank line and no quoted newline: there the k-th row
     stored sits on line k + 2 + (rejected lines before it). Files where the lines do not add up
     are numbered from `editor_lines`."""
-    has_rejects = conn.execute("select count(*) from duckdb_tables() where table_name = 'scan_rejects'").fetchall()[0][0]
-    conn.execute("create or replace temp table rejected as " + (
-        f"""select s.file_path as path, r.line, r.error_type::varchar as error_type
-           from scan_rejects r join scan_info s using (scan_id, file_id)
-           where s.file_path not in (select d.path from delivery_files d join {table}_refusals using (source_file))"""
-        if has_rejects
-        else "select null::varchar as path, null::bigint as line, null::varchar as error_type limit 0"))
+    conn.execute(f"""create or replace temp table rejected as
+                     select path, line, error_type from ({scanned_rejects(conn, 'scan_rejects', 'scan_info')})
+                     where path not in (select d.path from delivery_files d join {table}_refusals using (source_file))""")
     conn.execute(f"""
         create or replace temp table first_rows as
         select d.path, d.source_file, coalesce(s.first_row, 0) as first_row, coalesce(s.rows, 0) as rows,

@@ -10,7 +10,7 @@ from dagster_duckdb import DuckDBResource
 
 from assets.delivery_files import inspect, scan_names, sniff, special_file, text_scan
 from checks.contract import REFERENCE, Dataset, quote_identifier, sql_text
-from checks.cpr import CPR_MACRO, looks_like_cpr
+from checks.cpr import CPR_MACRO, cpr_column
 from pipelines.resources import LandingFolder
 
 SQL_TYPES = {"int": "integer", "number": "double", "date": "date"}
@@ -48,8 +48,8 @@ def reference_problems(conn, dataset: Dataset, path) -> list[tuple[int, str, str
     dialect = sniff(path, content.utf8)
     if isinstance(dialect, str):
         raise dg.Failure(description=f"{path}: {dialect}")
-    if cpr_header := [i for i, name in enumerate(dialect.header, start=1) if looks_like_cpr(name)]:
-        return [(1, str(cpr_header[0]), "cpr_number", CPR_MESSAGE)]
+    if column := cpr_column(dialect.header):
+        return [(1, str(column), "cpr_number", CPR_MESSAGE)]
     missing = [c.name for c in dataset.columns if c.required and c.name not in dialect.header]
     if missing:
         raise dg.Failure(description=f"{path}:1: reference file lacks column(s) {', '.join(missing)}.")

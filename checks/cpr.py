@@ -29,6 +29,11 @@ def looks_like_cpr(text: str) -> bool:
     return any(valid_ddmmyy(m.group(1)) for m in CANDIDATE.finditer(PSEUDONYM.sub(" ", text)))
 
 
+def cpr_column(names: list[str]) -> int | None:
+    """The position (from 1) of the first header name that looks like a CPR number."""
+    return next((position for position, name in enumerate(names, start=1) if looks_like_cpr(name)), None)
+
+
 def redact(text: str) -> str:
     """The text with every CPR-like run replaced by #: a refused file's name can still be shown."""
     masked = PSEUDONYM.sub(lambda m: "\0" * 64, text)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from html import escape
 
-from reports import charts, danish, texts
+from reports import charts, texts
 from reports.page import Section
 from reports.mission import Mission, mission_summary
 from reports.published import Published

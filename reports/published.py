@@ -41,9 +41,9 @@ class Published:
         frame["shown"] = frame["value"].where((frame["status"] == "ok") & (frame["suppression"] == ""))
         labels = {p: danish.period_label(p) for p in frame["period"].unique()}
         frame["period_label"] = frame["period"].map(labels)
-        shares = frame["indicator"].isin(texts.SHARES)
-        decimals = (frame["indicator"].str.endswith("_per_10k") | frame["indicator"].str.startswith("median")).astype(int)
-        counted = frame["indicator"].isin(texts.counts())
+        styles = {i: texts.figure_style(i) for i in frame["indicator"].unique()}
+        shares, decimals, counted = (frame["indicator"].map({i: style[n] for i, style in styles.items()})
+                                     for n in range(3))
         frame["text"] = [danish.figure_text(v, s, st, share, d, c) for v, s, st, share, d, c in
                          zip(frame["value"], frame["suppression"], frame["status"], shares, decimals, counted)]
         # A figure hidden by disclosure control is drawn as a marked stub with its mark, never as 0.

@@ -4,8 +4,6 @@ the latest publication) and the site-wide page published/revisioner.html (every 
 
 from __future__ import annotations
 
-from html import escape
-
 import pandas as pd
 
 from reports import danish, texts
@@ -32,10 +30,8 @@ class Revisions:
 
 
 def shown(indicator: str, value, status: str, suppression: str) -> str:
-    share = indicator in texts.SHARES
-    decimals = 1 if indicator.endswith("_per_10k") or indicator.startswith("median") else 0
-    return danish.figure_text(None if pd.isna(value) else value, suppression or "", status, share, decimals,
-                              indicator in texts.counts())
+    return danish.figure_text(None if pd.isna(value) else value, suppression or "", status,
+                              *texts.figure_style(indicator))
 
 
 def change_table(rows: pd.DataFrame, with_area: bool, names: dict) -> pd.DataFrame:

@@ -141,6 +141,12 @@ def counts() -> set[str]:
     return {unit.indicator for unit in read_units(INDICATOR_SQL_DIR) if unit.aggregate in ("count", "sum")}
 
 
+def figure_style(indicator: str) -> tuple[bool, int, bool]:
+    """How an indicator's figures are written: (a share in %, decimals, a count hidden as «<5»)."""
+    decimals = 1 if indicator.endswith("_per_10k") or indicator.startswith("median") else 0
+    return indicator in SHARES, decimals, indicator in counts()
+
+
 def definitions() -> dict[str, str]:
     return DEFINITIONS
 

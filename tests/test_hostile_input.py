@@ -17,7 +17,7 @@ from assets.ingest import list_delivery_files
 from assets.reference import load_reference, reference_problems
 from checks.contract import MUNICIPALITIES, POPULATION, SHELTERS
 from pipelines.validate_files import load_references, validate_files
-from tests.test_validation_corpus import KEY, STAY, STAYS, deliver, landing, stay
+from tests.test_validation_corpus import STAY, STAYS, deliver, landing, stay
 
 CPR = "0101901234"
 
