@@ -4,7 +4,7 @@ A file starts with a header of `-- key: value` lines, then one SELECT of *facts*
 
     -- indicator: exits
     -- definition: "exits in the period; breakdown by destination"
-    -- aggregate: count          count | sum | share | ratio | median | final
+    -- aggregate: count          count | sum | kroner | share | ratio | median | final
     -- periods: year, quarter    (default) or month, or count_years
     -- levels: national, region, municipality   (default: all three)
     -- status: <SQL over period_start, period_end, data_start, cutoff>   (default 'ok')
@@ -21,8 +21,10 @@ A file starts with a header of `-- key: value` lines, then one SELECT of *facts*
                                   that area's exits, where DK's first is not a municipality's)
 
 Facts have `period`, `municipality_code`, `breakdown` ('' for the total) and, by aggregate:
-count `unit` (what is counted once: a person, an episode); sum `amount`; share `unit`, `hit`;
-ratio `amount`, `base`; median `amount` (one row per episode). They may join `indicator_periods`
+count `unit` (what is counted once: a person, an episode); sum `amount`; kroner `amount` (NULL where
+a rate is missing, which makes the area and period no_data) and `unit` (the person behind it: their
+number is the row's denominator, for disclosure control); share `unit`, `hit`; ratio `amount`,
+`base`; median `amount` (one row per episode). They may join `indicator_periods`
 (the periods table cut to the file's period types) and `area_members` (each municipality_code
 with the three areas it belongs to: itself, its region and DK). The template below rolls facts up to
 municipality, region and DK in one grouping-sets pass (so a person counts once per area),
@@ -43,6 +45,9 @@ LEVELS = ("national", "region", "municipality")
 AGGREGATES = {
     "count": "count({counted}) as value, null::double as numerator, null::double as denominator",
     "sum": "sum(amount) as value, null::double as numerator, null::double as denominator",
+    # Never a guessed rate: one unpriced night or case day leaves the whole figure without a value.
+    "kroner": """sum(amount) as value, null::double as numerator, count(distinct unit) as denominator,
+                 bool_or(amount is null) as unpriced""",
     "share": """count({counted}) filter (where hit) / nullif(count({counted}), 0) as value,
                 count({counted}) filter (where hit) as numerator, count({counted}) as denominator""",
     "ratio": "sum(amount) / nullif(sum(base), 0) * {scale} as value, sum(amount) as numerator, sum(base) as denominator",
@@ -59,6 +64,7 @@ AREA_MEMBERS = """
 FILLED = {
     "count": ("coalesce(value, 0)", "null", "null"),
     "sum": ("coalesce(value, 0)", "null", "null"),
+    "kroner": ("coalesce(value, 0)", "null", "coalesce(denominator, 0)"),
     "share": ("value", "coalesce(numerator, 0)", "coalesce(denominator, 0)"),
     "ratio": ("value", "coalesce(numerator, 0)", "coalesce(denominator, 0)"),
     "median": ("value", "null", "coalesce(denominator, 0)"),
@@ -130,7 +136,8 @@ class IndicatorUnit:
         aggregate = AGGREGATES[self.aggregate].format(scale=self.scale,
                                                       counted="unit" if self.units_once else "distinct unit")
         value, numerator, denominator = FILLED[self.aggregate]
-        divides = "false" if denominator == "null" else "coalesce(denominator, 0) = 0"
+        divides = "coalesce(denominator, 0) = 0" if self.aggregate in ("share", "ratio", "median") else "false"
+        unpriced = "coalesce(a.unpriced, false)" if self.aggregate == "kroner" else "false"
         return f"""
         with indicator_periods as ({self.periods_sql()}),
         area_members as ({AREA_MEMBERS}),
@@ -145,14 +152,14 @@ class IndicatorUnit:
         aggregated as ({self._aggregated_sql(aggregate)}),
         judged as (
             select g.level, g.area_code, g.period, g.breakdown, a.value, a.numerator, a.denominator,
-                   {self.status} as period_status
+                   {self.status} as period_status, {unpriced} as unpriced
             from grid g
             cross join data_window
             left join aggregated a using (level, area_code, period, breakdown)
         ),
         statused as (
             select *, case when period_status <> 'ok' then period_status
-                           when {divides} then 'no_data' else 'ok' end as status
+                           when {divides} or unpriced then 'no_data' else 'ok' end as status
             from judged
         )
         select '{self.indicator}' as indicator, level, area_code, period, breakdown,

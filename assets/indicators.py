@@ -14,6 +14,7 @@ from dagster_duckdb import DuckDBResource
 from assets.indicator_units import read_units
 from assets.model import (area_population, areas, cases_current, data_window, episode_starts, episodes, periods,
                           refund_cap_nights, row_count, stay_nights, stays_current)
+from assets.reference import hf_unit_costs_table, shelter_rates_table
 
 SQL_DIR = Path(__file__).parent / "sql"
 INDICATOR_SQL_DIR = SQL_DIR / "indicators"
@@ -23,7 +24,7 @@ MAX_SUPPRESSION_PASSES = 10
 
 
 MODEL_TABLES = [stays_current, data_window, periods, areas, episodes, episode_starts, stay_nights, refund_cap_nights,
-                cases_current, area_population, "homeless_count"]
+                cases_current, area_population, "homeless_count", shelter_rates_table, hf_unit_costs_table]
 
 
 @dg.asset(group_name="indicators", kinds={"duckdb"}, deps=MODEL_TABLES)
@@ -55,8 +56,9 @@ def indicators_published(duckdb: DuckDBResource) -> dg.MaterializeResult:
     with duckdb.get_connection() as conn:
         conn.execute((SQL_DIR / "disclosure_primary.sql").read_text())
         secondary = (SQL_DIR / "disclosure_secondary.sql").read_text()
+        linked = (SQL_DIR / "disclosure_linked.sql").read_text()
         for _ in range(MAX_SUPPRESSION_PASSES):
-            newly = conn.execute(secondary).fetchall()[0][0]
+            newly = conn.execute(secondary).fetchall()[0][0] + conn.execute(linked).fetchall()[0][0]
             if not newly:
                 break
         conn.execute((SQL_DIR / "disclosure_publish.sql").read_text())

@@ -6,7 +6,7 @@
 - `periods`: every complete year, quarter and month between them.
 - `areas`: DK, the five regions and the 98 municipalities.
 - `episodes`, `stay_nights`, `refund_years`, `refund_cap_nights`, `episode_starts`, `cases_current`,
-  `area_population`.
+  `area_population`, `missing_rates`.
 Each table's SQL is in `assets/sql/model/<table>.sql`, quoting the definition it implements.
 """
 
@@ -17,11 +17,10 @@ from pathlib import Path
 import dagster as dg
 from dagster_duckdb import DuckDBResource
 
-from assets.reference import reference_tables
+from assets.reference import hf_unit_costs_table, municipalities_table, shelter_rates_table, shelters_table
 from assets.validate import core_tables
 
 shelter_stays_table, interventions_table, _ = core_tables
-municipalities_table, _, shelters_table = reference_tables
 MODEL_SQL = Path(__file__).parent / "sql" / "model"
 REFUND_CAP_START = "2023-10-01"
 
@@ -141,3 +140,11 @@ def episode_starts(duckdb: DuckDBResource) -> dg.MaterializeResult:
 def area_population(duckdb: DuckDBResource) -> dg.MaterializeResult:
     """Inhabitants per area and year (regions and Denmark summed from their municipalities)."""
     return materialise(duckdb, "area_population")
+
+
+@dg.asset(group_name="model", kinds={"duckdb"},
+          deps=[stay_nights, cases_current, periods, shelter_rates_table, hf_unit_costs_table])
+def missing_rates(duckdb: DuckDBResource) -> dg.MaterializeResult:
+    """Shelters and Housing First methods with nights or case days in a year that has no rate (their
+    kroner figures are no_data; the data-quality page lists them)."""
+    return materialise(duckdb, "missing_rates")

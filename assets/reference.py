@@ -1,6 +1,7 @@
 """Reference tables: municipalities, population and shelters from the landing folder's
-reference/ files, typed. The run stops with a message naming file, line, column and rule if one is
-missing or breaks the data contract: every figure depends on them.
+reference/ files, typed, and the optional rates (shelter_rates, hf_unit_costs: empty tables when the
+files are absent, and the kroner figures are then no_data). The run stops with a message naming file,
+line, column and rule if a file is missing or breaks the data contract: every figure depends on them.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from checks.contract import REFERENCE, Dataset, quote_identifier, sql_text
 from checks.cpr import CPR_MACRO, cpr_column
 from pipelines.resources import LandingFolder
 
-SQL_TYPES = {"int": "integer", "number": "double", "date": "date"}
+SQL_TYPES = {"int": "integer", "number": "double", "kroner": "decimal(18, 2)", "date": "date"}
 CPR_MESSAGE = ("a value that looks like a CPR number: the file is not used and nothing from it is kept or shown; "
                "remove it and run again")
 
@@ -75,8 +76,9 @@ def reference_problems(conn, dataset: Dataset, path) -> list[tuple[int, str, str
 
 
 def reference_asset(dataset: Dataset) -> dg.AssetsDefinition:
-    # Population and shelters name municipalities, so they are checked against the loaded table.
-    deps = [] if dataset.name == "municipalities" else ["municipalities"]
+    # Population and shelters name municipalities, rates name shelters: checked against the loaded table.
+    deps = [] if dataset.name == "municipalities" else ["shelters"] if dataset.name == "shelter_rates" \
+        else ["municipalities"]
 
     @dg.asset(name=dataset.name, group_name="reference", kinds={"duckdb"}, deps=deps,
               description=f"Reference table reference/{dataset.name}.csv, typed; the run stops if it is "
@@ -90,4 +92,4 @@ def reference_asset(dataset: Dataset) -> dg.AssetsDefinition:
 
 
 reference_tables = [reference_asset(dataset) for dataset in REFERENCE]
-municipalities_table, _, shelters_table = reference_tables
+municipalities_table, population_table, shelters_table, shelter_rates_table, hf_unit_costs_table = reference_tables

@@ -41,7 +41,7 @@ def sql_text(value: str) -> str:
 @dataclass(frozen=True)
 class Column:
     name: str
-    kind: str                      # text | key | int | number | date | code
+    kind: str                      # text | key | int | number | kroner | date | code
     required: bool = True
     codes: tuple[str, ...] = ()
     person_level: bool = False     # never echoed in errors, metadata or output
@@ -59,6 +59,13 @@ class Column:
         if self.kind == "number":
             # A decimal point or a Danish decimal comma (0,5 = 0.5).
             return f"try_cast(replace({self.raw}, ',', '.') as double)"
+        if self.kind == "kroner":
+            # An amount as Danish files write it: 1.234,50 (thousands dot, decimal comma), 1234,50,
+            # 1234.50 or 1.234 (a dot before exactly three digits groups thousands: no rate is 1.234 kr.).
+            return (f"case when regexp_full_match({self.raw}, '-?[0-9]{{1,3}}([.][0-9]{{3}})+(,[0-9]+)?') "
+                    f"then cast(replace(replace({self.raw}, '.', ''), ',', '.') as decimal(18, 2)) "
+                    f"when regexp_full_match({self.raw}, '-?[0-9]{{1,12}}([.,][0-9]+)?') "
+                    f"then cast(replace({self.raw}, ',', '.') as decimal(18, 2)) end")
         if self.kind == "date":
             tries = ", ".join(f"try_strptime({self.raw}, '{fmt}')" for fmt in DATE_FORMATS)
             return f"cast(coalesce({tries}) as date)"
@@ -72,6 +79,7 @@ class Column:
             "type_int": f"{self.name} must be a whole number written with digits only (no thousands "
                         "separator, decimals, exponent or sign other than -)",
             "type_number": f"{self.name} must be a number (0.5 or 0,5)",
+            "type_kroner": f"{self.name} must be an amount in kroner: 1234,50, 1.234,50 or 1234.50",
             "type_date": f"{self.name} must be a date: YYYY-MM-DD, DD-MM-YYYY or DD.MM.YYYY",
             "person_key_format": f"{self.name} must be 64 lowercase hexadecimal characters (the national pseudonym)",
             "code": f"{self.name} must be one of: {allowed}",
@@ -84,7 +92,7 @@ class Column:
         checks = []
         if self.required:
             checks.append((f"not {given}", "required"))
-        if self.kind in ("int", "number", "date"):
+        if self.kind in ("int", "number", "kroner", "date"):
             checks.append((f"{given} and {name} is null", f"type_{self.kind}"))
         if self.kind == "key":
             checks.append((f"{name} is not null and not regexp_full_match({name}, '[0-9a-f]{{64}}')",
@@ -298,7 +306,28 @@ SHELTERS = Dataset("shelters", r"^shelters\.csv$", reference=True, columns=(
 ))
 
 
-REFERENCE = (MUNICIPALITIES, POPULATION, SHELTERS)
+MAX_NIGHT_RATE = 20_000            # data contract: a nightly rate is > 0 and < 20,000 kr.
+MAX_MONTHLY_COST = 1_000_000       # a month of support (ACT, the dearest, costs some 10,000-20,000 kr.)
+SHELTER_RATES = Dataset("shelter_rates", r"^shelter_rates\.csv$", reference=True, optional_file=True, columns=(
+    Column("shelter_id", "text"), Column("year", "int"), Column("night_rate_dkk", "kroner")), rules=(
+    unique("shelter_id", "year"),
+    RowRule("unknown_shelter", "shelter_id", "t.shelter_id not in (select shelter_id from shelters)",
+            "shelter_id is not in reference/shelters.csv"),
+    in_range("year", 1900, 2100, "year must be from 1900 to 2100"),
+    RowRule("night_rate_range", "night_rate_dkk", f"t.night_rate_dkk <= 0 or t.night_rate_dkk >= {MAX_NIGHT_RATE}",
+            f"night_rate_dkk must be more than 0 and less than {MAX_NIGHT_RATE:,} kr. a night"),
+))
+HF_UNIT_COSTS = Dataset("hf_unit_costs", r"^hf_unit_costs\.csv$", reference=True, optional_file=True, columns=(
+    Column("method", "code", codes=("CTI", "ICM", "ACT")), Column("year", "int"),
+    Column("monthly_cost_dkk", "kroner")), rules=(
+    unique("method", "year"),
+    in_range("year", 1900, 2100, "year must be from 1900 to 2100"),
+    RowRule("monthly_cost_range", "monthly_cost_dkk",
+            f"t.monthly_cost_dkk <= 0 or t.monthly_cost_dkk > {MAX_MONTHLY_COST}",
+            f"monthly_cost_dkk must be more than 0 and at most {MAX_MONTHLY_COST:,} kr. a month"),
+))
+
+REFERENCE = (MUNICIPALITIES, POPULATION, SHELTERS, SHELTER_RATES, HF_UNIT_COSTS)
 
 # Mission targets (reference/targets.csv, documented in sample_data/README.md): what the partners
 # committed to, for one area or every area of a level. Optional: without it there are no targets.

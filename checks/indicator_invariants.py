@@ -27,7 +27,13 @@ SPEC_INDICATORS = {
     "hf_persons": "year quarter", "hf_coverage_of_housing_exits": "year quarter",
     "hf_housing_retention_12m": "year quarter", "homeless_count": "count_years",
     "homeless_count_per_10k": "count_years", "homeless_count_youth_share": "count_years",
+    "shelter_cost_dkk": "year quarter", "state_refund_dkk": "year quarter", "municipal_net_cost_dkk": "year quarter",
+    "cost_beyond_refund_cap_dkk": "year quarter", "cap_change_cost_shift_dkk": "year quarter",
+    "hf_cost_dkk": "year quarter", "net_cost_per_person_in_shelter_dkk": "year quarter",
 }
+# Kroner amounts add up (unlike persons): national = Σ municipalities (indicators.md, "Who pays").
+KRONER_AMOUNTS = ("shelter_cost_dkk", "state_refund_dkk", "municipal_net_cost_dkk", "cost_beyond_refund_cap_dkk",
+                  "cap_change_cost_shift_dkk", "hf_cost_dkk")
 
 
 def share_indicators() -> list[str]:
@@ -130,3 +136,34 @@ def monthly_inflow_counts_each_person_once(duckdb: DuckDBResource) -> dg.AssetCh
             order by all
         """).fetchall()
     return result(bad, "areas_and_months_out_of_balance")
+
+
+@dg.asset_check(asset=indicators, blocking=True,
+                description="The state refunds at most half of the cost: state_refund_dkk <= shelter_cost_dkk / 2 "
+                            "in every row.")
+def state_refund_at_most_half_the_cost(duckdb: DuckDBResource) -> dg.AssetCheckResult:
+    with duckdb.get_connection() as conn:
+        bad = conn.execute("""
+            select r.level, r.area_code, r.period, r.value as refund, c.value as cost
+            from indicators r join indicators c using (level, area_code, period, breakdown)
+            where r.indicator = 'state_refund_dkk' and c.indicator = 'shelter_cost_dkk'
+              and r.value > c.value / 2 + 0.005
+            order by all
+        """).fetchall()
+    return result(bad, "rows_refunding_more_than_half")
+
+
+@dg.asset_check(asset=indicators, blocking=True,
+                description="Every kroner amount adds up: national equals the sum over municipalities (to the öre), "
+                            "for every period and breakdown where all are computed.")
+def national_kroner_equal_sum_of_municipalities(duckdb: DuckDBResource) -> dg.AssetCheckResult:
+    with duckdb.get_connection() as conn:
+        bad = conn.execute("""
+            select indicator, period, breakdown, sum(value) filter (where level = 'national') as national,
+                   sum(value) filter (where level = 'municipality') as municipalities
+            from indicators where indicator in (select unnest(?))
+            group by indicator, period, breakdown
+            having bool_and(status = 'ok') and abs(national - municipalities) > 0.005
+            order by all
+        """, [list(KRONER_AMOUNTS)]).fetchall()
+    return result(bad, "periods_out_of_balance")

@@ -198,8 +198,9 @@ def parser() -> argparse.ArgumentParser:
     r.add_argument("--home", help="output folder (default: $HFMON_HOME, else ./hfmon-home)")
     r.set_defaults(handler=report)
     v = commands.add_parser("validate", help="check delivery files against the data contract (nothing is loaded)")
-    v.add_argument("files", nargs="+", metavar="FILE", help="delivery files (.csv or .csv.gz)")
-    v.add_argument("--dataset", choices=["shelter_stays", "interventions", "homeless_count", "targets"],
+    v.add_argument("files", nargs="+", metavar="FILE", help="delivery or reference files (.csv or .csv.gz)")
+    v.add_argument("--dataset", choices=["shelter_stays", "interventions", "homeless_count", "municipalities",
+                                         "population", "shelters", "shelter_rates", "hf_unit_costs", "targets"],
                    help="the dataset (default: from the folder name or the file name)")
     v.set_defaults(handler=validate)
     g = commands.add_parser("generate", help="write a synthetic landing folder in the data contract's format")

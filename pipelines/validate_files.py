@@ -15,10 +15,11 @@ from assets.ingest import load_raw, register_files
 from assets.reference import load_reference, reference_problems
 from assets.mission import register_known_indicators
 from assets.validate import find_problems
-from checks.contract import DELIVERED, MUNICIPALITIES, SHELTERS, TARGETS
+from checks.contract import DELIVERED, MUNICIPALITIES, REFERENCE, SHELTERS, TARGETS
 from pipelines.synthetic.geography import MUNICIPALITIES_CSV
 
 DATASETS = {d.name: d for d in DELIVERED}
+REFERENCE_FILES = {d.name: d for d in (*REFERENCE, TARGETS)}
 
 
 @dataclass(frozen=True)
@@ -35,8 +36,8 @@ class Problem:
 
 
 def infer_dataset(path: Path) -> str | None:
-    if path.name == "targets.csv":
-        return TARGETS.name
+    if path.name in {f"{name}.csv" for name in REFERENCE_FILES}:
+        return path.name.removesuffix(".csv")
     if path.parent.name in DATASETS:
         return path.parent.name
     matches = [name for name, d in DATASETS.items() if re.match(d.file_pattern, path.name)]
@@ -77,13 +78,15 @@ ACCOUNTS_SQL = " union all ".join(f"""
     from delivery_files d where d.dataset = '{d.name}'""" for d in DELIVERED)
 
 
-def validate_targets(path: Path) -> list[Problem]:
-    """reference/targets.csv against its contract, every problem listed (the run stops at any)."""
+def validate_reference(path: Path, name: str) -> list[Problem]:
+    """A reference file (municipalities, population, shelters, the rates or targets) against its
+    contract, every problem listed (the run stops at any), read beside the folder's other reference files."""
     with duckdb.connect() as conn:
         try:
-            load_references(conn, [path.parent / "targets.csv"])
+            if name != MUNICIPALITIES.name:
+                load_references(conn, [path.parent / f"{name}.csv"])
             register_known_indicators(conn)
-            found = reference_problems(conn, TARGETS, path)
+            found = reference_problems(conn, REFERENCE_FILES[name], path)
         except dg.Failure as failure:
             return [Problem(str(path), 1, "-", "reference", failure.description)]
     return [Problem(str(path), line, column, rule, message) for line, column, rule, message in found]
@@ -93,15 +96,15 @@ def validate_files(paths: list[Path], dataset: str | None = None) -> Report:
     problems, records = [], []
     for path in paths:
         name = dataset or infer_dataset(path)
-        if name == TARGETS.name and path.is_file():
-            problems += validate_targets(path)
+        if name in REFERENCE_FILES and path.is_file():
+            problems += validate_reference(path, name)
             continue
         if not path.is_file():
             problems.append(Problem(str(path), 1, "-", "unreadable", "no such file"))
         elif name not in DATASETS:
             problems.append(Problem(str(path), 1, "-", "unknown_dataset",
                                     "cannot tell the dataset from the path; give --dataset "
-                                    + "|".join([*DATASETS, TARGETS.name])))
+                                    + "|".join([*DATASETS, *REFERENCE_FILES])))
         else:
             records.append(describe(path, str(path), DATASETS[name]))
     if not records:

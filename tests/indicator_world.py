@@ -20,7 +20,7 @@ POPULATION = {101: 10_000, 147: 5_000, 751: 20_000}
 SHELTERS = [("S1", "Herberg 1", 101, 10, "adults"), ("S2", "Herberg 2", 751, 5, "adults")]
 MODEL_STEPS = [model.person_numbers, model.stays_current, model.data_window, model.periods, model.areas, model.episodes,
                model.stay_nights, model.refund_years, model.refund_cap_nights, model.cases_current,
-               model.episode_starts, model.area_population, indicator_assets.indicators,
+               model.episode_starts, model.area_population, model.missing_rates, indicator_assets.indicators,
                indicator_assets.indicators_published]
 
 
@@ -35,6 +35,8 @@ class World:
     stays: list = field(default_factory=list)
     cases: list = field(default_factory=list)
     counts: list = field(default_factory=list)
+    rates: list = field(default_factory=list)        # (shelter_id, year, night_rate_dkk)
+    hf_costs: list = field(default_factory=list)     # (method, year, monthly_cost_dkk)
 
     def stay(self, person, municipality, entry, exit=None, destination=None, shelter="S1", prior="street",
              plan=None, born=1980, sex="M"):
@@ -70,6 +72,12 @@ class World:
         conn.execute("""create table shelters (shelter_id varchar, name varchar, municipality_code integer,
                         beds integer, target_group varchar, opened date, closed date)""")
         conn.executemany("insert into shelters values (?, ?, ?, ?, ?, date '2000-01-01', null)", SHELTERS)
+        conn.execute("create table shelter_rates (shelter_id varchar, year integer, night_rate_dkk decimal(18, 2))")
+        if self.rates:
+            conn.executemany("insert into shelter_rates values (?, ?, ?)", self.rates)
+        conn.execute("create table hf_unit_costs (method varchar, year integer, monthly_cost_dkk decimal(18, 2))")
+        if self.hf_costs:
+            conn.executemany("insert into hf_unit_costs values (?, ?, ?)", self.hf_costs)
         conn.execute("""create table deliveries (source_file varchar, dataset varchar, provider varchar,
                         period varchar, period_start date, period_end date, status varchar)""")
         for year in range(self.data_start, self.cutoff.year + 1):

@@ -15,7 +15,7 @@ import pytest
 
 from assets.ingest import list_delivery_files
 from assets.reference import load_reference, reference_problems
-from checks.contract import MUNICIPALITIES, POPULATION, SHELTERS
+from checks.contract import HF_UNIT_COSTS, MUNICIPALITIES, POPULATION, SHELTER_RATES, SHELTERS
 from pipelines.validate_files import load_references, validate_files
 from tests.test_validation_corpus import STAY, STAYS, deliver, landing, stay
 
@@ -117,6 +117,23 @@ REFERENCE_CASES = [
                                                             f"147,Bo {CPR},1084\n", (3, "name", "cpr_number")),
     ("a CPR number in a header name", SHELTERS, f"shelter_id,name,municipality_code,beds,target_group,{CPR}\n",
      (1, "6", "cpr_number")),
+    ("a rate of 0", SHELTER_RATES, "shelter_id;year;night_rate_dkk\nS001;2024;0,00\n", (2, "night_rate_dkk", "night_rate_range")),
+    ("a rate of 20.000,00", SHELTER_RATES, "shelter_id;year;night_rate_dkk\nS001;2024;20.000,00\n",
+     (2, "night_rate_dkk", "night_rate_range")),
+    ("a rate in words", SHELTER_RATES, "shelter_id,year,night_rate_dkk\nS001,2024,1500 kr\n",
+     (2, "night_rate_dkk", "type_kroner")),
+    ("a rate written 1,234.50", SHELTER_RATES, 'shelter_id,year,night_rate_dkk\nS001,2024,"1,234.50"\n',
+     (2, "night_rate_dkk", "type_kroner")),
+    ("a rate for an unknown shelter", SHELTER_RATES, "shelter_id,year,night_rate_dkk\nS777,2024,1500\n",
+     (2, "shelter_id", "unknown_shelter")),
+    ("a shelter's rate twice a year", SHELTER_RATES, "shelter_id;year;night_rate_dkk\nS001;2024;1.500\n"
+                                                     "S001;2024;1.600,50\n", (2, "shelter_id", "duplicate_shelter_id")),
+    ("a method's cost twice a year", HF_UNIT_COSTS, "method,year,monthly_cost_dkk\nACT,2024,12000\nACT,2024,13000\n",
+     (2, "method", "duplicate_method")),
+    ("a negative monthly cost", HF_UNIT_COSTS, "method,year,monthly_cost_dkk\nCTI,2024,-6000\n",
+     (2, "monthly_cost_dkk", "monthly_cost_range")),
+    ("a method that is not Housing First", HF_UNIT_COSTS, "method,year,monthly_cost_dkk\nOTHER_SUPPORT,2024,3000\n",
+     (2, "method", "code")),
 ]
 
 
@@ -128,13 +145,16 @@ def test_reference_values_are_validated(tmp_path, name, dataset, text, expected)
     with duckdb.connect() as conn:
         if dataset is not MUNICIPALITIES:
             load_reference(conn, MUNICIPALITIES, root / "reference" / "municipalities.csv")
+        if dataset is SHELTER_RATES:
+            load_reference(conn, SHELTERS, root / "reference" / "shelters.csv")
         problems = reference_problems(conn, dataset, path)
     assert expected in [(line, column, rule) for line, column, rule, _ in problems]
     assert all(CPR not in message for *_, message in problems)
 
 
 def test_every_reference_rule_has_a_case():
-    rules = {rule.name for dataset in (MUNICIPALITIES, POPULATION, SHELTERS) for rule in dataset.rules}
+    rules = {rule.name for dataset in (MUNICIPALITIES, POPULATION, SHELTERS, SHELTER_RATES, HF_UNIT_COSTS)
+             for rule in dataset.rules}
     assert rules - {expected[2] for *_, expected in REFERENCE_CASES} == {"municipality_code_range", "year_range"}
 
 
@@ -277,3 +297,19 @@ def test_a_full_disk_is_one_line_naming_the_cause(small_landing, tmp_path):
     assert done.returncode == 1 and "Traceback" not in done.stderr, done.stderr[-3000:]
     assert f"the disk holding {home} is full" in done.stderr
     assert len([line for line in done.stderr.splitlines() if line.startswith("hfmon:")]) == 1
+
+
+@pytest.mark.parametrize("written, amount", [("1.234,50", 1234.5), ("1234,5", 1234.5), ("1234.50", 1234.5),
+                                             ("1.500", 1500), ("950", 950), ("12.345.678,90", 12345678.9)])
+def test_rates_are_read_as_danish_files_write_amounts(tmp_path, written, amount):
+    root = landing(tmp_path)
+    (root / "reference" / "shelter_rates.csv").write_text(f"shelter_id;year;night_rate_dkk\nS001;2024;{written}\n")
+    with duckdb.connect() as conn:
+        load_reference(conn, MUNICIPALITIES, root / "reference" / "municipalities.csv")
+        load_reference(conn, SHELTERS, root / "reference" / "shelters.csv")
+        if amount < 20_000:
+            load_reference(conn, SHELTER_RATES, root / "reference" / "shelter_rates.csv")
+            assert conn.execute("select night_rate_dkk from shelter_rates").fetchall()[0][0] == pytest.approx(amount)
+        else:
+            with pytest.raises(dg.Failure, match=r"shelter_rates.csv:2:night_rate_dkk night_rate_range"):
+                load_reference(conn, SHELTER_RATES, root / "reference" / "shelter_rates.csv")

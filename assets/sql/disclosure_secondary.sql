@@ -2,14 +2,15 @@
 -- period, breakdown key) group where the parts add up to a published total (a breakdown, or
 -- municipalities within a region), if exactly one part is suppressed, also suppress the smallest
 -- other part, so the suppressed value cannot be found by subtraction."
--- Only counts add up. The smallest non-zero part is preferred: hiding a zero beside a 1-4 would
+-- Only counts and kroner amounts add up (a kroner amount, id ending _dkk, carries the persons
+-- behind it as denominator and no numerator; a rate per person has both). The smallest non-zero part is preferred: hiding a zero beside a 1-4 would
 -- leave a hidden pair whose sum is itself 1-4.
 with members as (
     select id, value, suppressed, breakdown_group as grp from disclosure
-    where breakdown_group is not null and numerator is null and denominator is null
+    where breakdown_group is not null and numerator is null and (denominator is null or indicator like '%\_dkk' escape '\')
     union all
     select id, value, suppressed, area_group from disclosure
-    where area_group is not null and numerator is null and denominator is null
+    where area_group is not null and numerator is null and (denominator is null or indicator like '%\_dkk' escape '\')
 ), single as (
     select grp from members group by grp having count(*) filter (where suppressed) = 1
 ), smallest as (

@@ -70,9 +70,38 @@ def write_homeless_counts(out: Path, rng, municipalities: pd.DataFrame, weights:
 
 
 SAMPLE_TARGETS = Path(__file__).parent / "targets.csv"
+# Who pays: nightly rates of roughly 900-2,200 kr. rising a few per cent a year (data contract), a
+# little dearer for women's, youth and family shelters; a month of support per method (plausible, not
+# official: ACT is a team around the clock, CTI and ICM one case manager).
+NIGHT_RATE_RANGE = (900, 1_800)
+TARGET_GROUP_RATE = {"adults": 1.0, "youth": 1.15, "women": 1.2, "families": 1.25}
+RATE_GROWTH = (0.02, 0.04)
+HF_MONTHLY_COST = {"CTI": 6_200, "ICM": 5_400, "ACT": 12_800}
+HF_COST_GROWTH = 0.03
 
 
-def write_reference(out: Path, municipalities: pd.DataFrame, shelters: pd.DataFrame, years: range) -> None:
+def danish_amount(value: float) -> str:
+    """1234.5 -> '1.234,50', as Danish Excel writes an amount."""
+    return f"{value:,.2f}".replace(",", "_").replace(".", ",").replace("_", ".")
+
+
+def write_rates(folder: Path, shelters: pd.DataFrame, years: range, seed: int) -> None:
+    """reference/shelter_rates.csv (semicolons and decimal commas, as a Danish spreadsheet saves it) and
+    reference/hf_unit_costs.csv. Their own random stream, so the stays are the same with or without them."""
+    rng = np.random.default_rng([seed, 110])
+    base = rng.uniform(*NIGHT_RATE_RANGE, len(shelters)) * shelters["target_group"].map(TARGET_GROUP_RATE).to_numpy()
+    growth = rng.uniform(*RATE_GROWTH, len(shelters))
+    rows = [f"{shelter_id};{year};{danish_amount(round(rate * (1 + g) ** (year - years.start), 2))}"
+            for shelter_id, rate, g in zip(shelters["shelter_id"], base, growth) for year in years]
+    (folder / "shelter_rates.csv").write_text("shelter_id;year;night_rate_dkk\n" + "\n".join(rows) + "\n")
+    costs = pd.DataFrame([(method, year, round(cost * (1 + HF_COST_GROWTH) ** (year - years.start), 2))
+                          for method, cost in HF_MONTHLY_COST.items() for year in years],
+                         columns=["method", "year", "monthly_cost_dkk"])
+    costs.to_csv(folder / "hf_unit_costs.csv", index=False, float_format="%.2f")
+
+
+def write_reference(out: Path, municipalities: pd.DataFrame, shelters: pd.DataFrame, years: range,
+                    seed: int) -> None:
     folder = out / "reference"
     folder.mkdir(parents=True, exist_ok=True)
     # The partners' mission targets (a realistic set, the same at every scale).
@@ -82,6 +111,7 @@ def write_reference(out: Path, municipalities: pd.DataFrame, shelters: pd.DataFr
     frame = shelters.assign(opened=shelters["opened"].dt.strftime("%Y-%m-%d"), closed="")
     frame[["shelter_id", "name", "municipality_code", "beds", "target_group", "opened", "closed"]].to_csv(
         folder / "shelters.csv", index=False)
+    write_rates(folder, shelters, years, seed)
 
 
 def size_beds(shelters: pd.DataFrame, stays: pd.DataFrame, data_start: int, cutoff: int) -> np.ndarray:
@@ -126,7 +156,7 @@ def generate(out: Path, persons: int = DEFAULT_PERSONS, seed: int = 2026, start:
 
     out = Path(out)
     keys = person_keys(seed, len(simulated.persons))
-    write_reference(out, municipalities, shelters, range(start, end + 1))
+    write_reference(out, municipalities, shelters, range(start, end + 1), seed)
     stay_rows = write_shelter_stays(out, simulated.stays, simulated.persons, keys,
                                     shelters["shelter_id"].to_numpy(), start_day, cutoff_day)
     case_rows = write_interventions(out, simulated.cases, keys, municipalities["municipality_code"],
