@@ -143,7 +143,7 @@ def area_population(duckdb: DuckDBResource) -> dg.MaterializeResult:
 
 
 @dg.asset(group_name="model", kinds={"duckdb"},
-          deps=[stay_nights, cases_current, periods, shelter_rates_table, hf_unit_costs_table])
+          deps=[stay_nights, cases_current, periods, shelters_table, shelter_rates_table, hf_unit_costs_table])
 def missing_rates(duckdb: DuckDBResource) -> dg.MaterializeResult:
     """Shelters and Housing First methods with nights or case days in a year that has no rate (their
     kroner figures are no_data; the data-quality page lists them)."""

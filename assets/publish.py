@@ -45,7 +45,8 @@ def revisions(context: AssetExecutionContext, duckdb: DuckDBResource) -> dg.Mate
 
 
 @dg.asset(group_name="publish", kinds={"html"}, deps=[indicators_published, data_window, deliveries,
-                                                    "missing_deliveries", target_progress, peer_comparison, revisions])
+                                                    "missing_deliveries", "missing_rates", target_progress, peer_comparison,
+                                                    revisions])
 def report_pages(context: AssetExecutionContext, duckdb: DuckDBResource,
                  published: PublishedFolder) -> dg.MaterializeResult:
     """The HTML reports in Danish (index, national, 5 regions, 98 municipalities, data quality), each

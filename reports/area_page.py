@@ -8,10 +8,11 @@ from reports import charts, danish, texts
 from reports.mission import Mission, peer_section, target_sections
 from reports.published import Area, Published
 from reports.page import Section
+from reports.who_pays import CAP_CHANGE, CAP_START, housing_first_costs, shelter_costs
 
 HEADLINE = ["persons_in_shelter", "persons_in_shelter_per_10k", "new_episodes", "bed_nights", "median_episode_days",
             "exits_to_housing_share", "nights_beyond_refund_cap", "persons_beyond_refund_cap",
-            "action_plan_within_30_days_share", "hf_persons"]
+            "action_plan_within_30_days_share", "hf_persons", "municipal_net_cost_dkk"]
 
 
 def year_table(published: Published, area: Area, indicators: list[str]) -> pd.DataFrame:
@@ -29,6 +30,9 @@ def change_text(indicator: str, before: float | None, after: float | None) -> st
     if indicator in texts.SHARES:
         return f"{'+' if after >= before else '−'}{danish.number(abs(after - before) * 100, 1)}\u00a0procentpoint"
     sign = "+" if after >= before else "−"
+    if indicator in texts.AMOUNTS:
+        return f"{sign}{danish.kroner(abs(after - before))}" + (
+            f" ({sign}{danish.number(abs(after / before - 1) * 100, 1)}\u00a0%)" if before else "")
     relative = f" ({sign}{danish.number(abs(after / before - 1) * 100, 1)}\u00a0%)" if before else ""
     return f"{sign}{danish.number(abs(after - before), 1 if indicator.endswith('_10k') else 0)}{relative}"
 
@@ -97,9 +101,6 @@ def yearly_groups(published: Published, area: Area, indicators: list[str], secti
                                              f"Søjlediagram pr. år: {heading.lower()} i {area.name}",
                                              "Andel" if share else "Antal", share=share),
                    chart_description=f"{heading} pr. år")
-
-
-CAP_START, CAP_CHANGE = "2023-Q4", "2026-Q2"
 
 
 def refund_cap(published: Published, area: Area) -> Section:
@@ -180,7 +181,7 @@ def housing_first_methods(published: Published, area: Area) -> Section:
 def area_sections(published: Published, area: Area, mission: Mission) -> list[Section]:
     year = published.latest_year
     sections = [headline(published, area), comparison(published, area),
-                refund_cap(published, area),
+                refund_cap(published, area), shelter_costs(published, area), housing_first_costs(published, area),
                 yearly_groups(published, area, ["episodes_over_90_days_share", "exits_to_housing_share"], "varighed",
                               "Lange forløb og udflytning til bolig", True, "exits_to_housing_share",
                               also_in_table=("median_episode_days", "median_days_to_housing", "ongoing_over_90_days",

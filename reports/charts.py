@@ -46,8 +46,9 @@ def _layered(layers: list, height: int = HEIGHT) -> alt.LayerChart:
                           height=height, title=alt.TitleParams(TITLE, anchor="start", fontSize=14), config=CONFIG)
 
 
-def _colour(field: str) -> alt.Color:
-    return alt.Color(field, title=None, sort=[ORDER], scale=alt.Scale(domain=[ORDER], range=[COLOURS]))
+def _colour(field: str, columns: int | None = None) -> alt.Color:
+    return alt.Color(field, title=None, sort=[ORDER], scale=alt.Scale(domain=[ORDER], range=[COLOURS]),
+                     legend=alt.Legend(columns=columns) if columns else alt.Undefined)
 
 
 @lru_cache(maxsize=64)
@@ -124,13 +125,15 @@ def _bars(share, height, **_) -> alt.LayerChart:
 
 
 def _grouped_bars(share, stacked, marker, **_) -> alt.LayerChart:
-    x = alt.X("period_label:O", title=None, sort=alt.SortField("order"), axis=alt.Axis(labelAngle=0,
+    # Periods in time order; `op` keeps the order when the bars are stacked (the stack drops fields).
+    x = alt.X("period_label:O", title=None, sort=alt.EncodingSortField("order", op="min"), axis=alt.Axis(labelAngle=0,
                                                                                         labelOverlap=True))
     offset = {} if stacked else {"xOffset": alt.XOffset("group:N", sort=[ORDER])}
     y = alt.Y("drawn:Q", stack="zero" if stacked else None)
     shown = alt.Chart().transform_filter(alt.datum.hidden == "").mark_bar().encode(
         x=x, y=alt.Y("drawn:Q", title=AXIS_TITLE, stack="zero" if stacked else None, axis=_axis(share)),
-        color=_colour("group:N"), tooltip=[alt.Tooltip("group:N", title=" "),
+        # Stacked parts are read top to bottom, one legend line each (their labels are sentences).
+        color=_colour("group:N", 1 if stacked else None), tooltip=[alt.Tooltip("group:N", title=" "),
                                            alt.Tooltip("period_label:O", title="Periode"), *TOOLTIP_VALUE], **offset)
     hidden = alt.Chart().transform_filter(alt.datum.hidden != "")
     stubs = hidden.mark_bar(color=HIDDEN_GREY).encode(x=x, y=y, tooltip=[
@@ -141,9 +144,11 @@ def _grouped_bars(share, stacked, marker, **_) -> alt.LayerChart:
     layers = [shown, stubs, labels]
     if marker:   # a change in the rules, drawn where its period begins
         at = alt.Data(values=[{"period_label": MARKER_AT, "note": MARKER_NOTE}])
-        where = alt.X("period_label:O", sort=alt.SortField("order"), bandPosition=0)
+        where = alt.X("period_label:O", sort=alt.EncodingSortField("order", op="min"), bandPosition=0)
         layers += [alt.Chart(at).mark_rule(color="#D55E00", strokeDash=[4, 3], strokeWidth=2).encode(x=where),
-                   alt.Chart(at).mark_text(align="left", dx=4, baseline="top", fontSize=FONT, color="#D55E00").encode(
+                   # Right of the line is the chart's last few periods: the note reads leftwards, so
+                   # it stays on a phone's screen.
+                   alt.Chart(at).mark_text(align="right", dx=-4, baseline="top", fontSize=FONT, color="#D55E00").encode(
                        x=where, y=alt.value(4), text="note:N")]
     return _layered(layers)
 

@@ -1,11 +1,13 @@
 """Compare areas: on the national and each region's page, a map of the municipalities coloured by
 a key rate the reader chooses, a table of every municipality sortable by any column (plain
-JavaScript in the page, no server), and the municipalities ranked by nights beyond the refund cap
-per 10,000 inhabitants. Built from published figures and the population reference only."""
+JavaScript in the page, no server), and the municipalities ranked by what the nights beyond the
+refund cap cost them per inhabitant (they pay those nights in full), or by those nights per 10,000
+inhabitants where no rates were delivered. Built from published figures and the population reference only."""
 
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from functools import cache
 from html import escape
 from pathlib import Path
@@ -22,7 +24,8 @@ MAP_CREDIT = "Kilde: Geodatastyrelsen (DAGI)"
 # The key rates a reader can colour the map by: (field, Danish label, is a share).
 KEY_RATES = [("persons_per_10k", "Personer på herberg pr. 10.000 indbyggere", False),
              ("exits_to_housing", "Udflytning til bolig (andel)", True),
-             ("cap_nights_per_10k", "Nætter ud over refusionsgrænsen pr. 10.000 indbyggere", False)]
+             ("cap_nights_per_10k", "Nætter ud over refusionsgrænsen pr. 10.000 indbyggere", False),
+             ("cap_cost_per_inhabitant", "Udgift ud over refusionsgrænsen pr. indbygger (kr.)", False)]
 SORT_SCRIPT = """<script>
 // Click a column heading to sort by it; click again to reverse. Hidden figures sort last.
 document.querySelectorAll("table.sortable").forEach(table => {
@@ -73,8 +76,10 @@ def municipal_figures(published: Published, population: dict, within: Area) -> p
         per_10k, per_10k_text, per_10k_hidden = latest("persons_in_shelter_per_10k")
         housing, housing_text, housing_hidden = latest("exits_to_housing_share")
         nights, nights_text, nights_hidden = latest("nights_beyond_refund_cap")
+        cost, cost_text, cost_hidden = latest("cost_beyond_refund_cap_dkk")
         inhabitants = population.get((area.code, int(year)))
         cap_per_10k = nights / inhabitants * 10_000 if nights is not None and inhabitants else None
+        cost_per_inhabitant = cost / inhabitants if cost is not None and inhabitants else None
         rows.append({"code": int(area.code), "name": area.name, "page": area.page,
                      "region": published.area("region", area.region).name,
                      "persons": persons, "persons_text": persons_text,
@@ -84,8 +89,18 @@ def municipal_figures(published: Published, population: dict, within: Area) -> p
                      "cap_nights_per_10k": cap_per_10k,
                      "cap_nights_per_10k_text": danish.number(cap_per_10k, 1) if cap_per_10k is not None
                      else (nights_hidden or nights_text),
-                     "hidden": bool(per_10k_hidden or housing_hidden or nights_hidden)})
+                     "cap_cost": cost, "cap_cost_text": cost_text,
+                     "cap_cost_per_inhabitant": cost_per_inhabitant,
+                     "cap_cost_per_inhabitant_text": per_inhabitant_text(cost_per_inhabitant, cost_hidden or cost_text),
+                     "hidden": bool(per_10k_hidden or housing_hidden or nights_hidden or cost_hidden)})
     return pd.DataFrame(rows)
+
+
+def per_inhabitant_text(value: float | None, otherwise: str) -> str:
+    """Kroner per inhabitant: '173 kr.', '4,6 kr.'; a hidden or missing amount keeps its mark."""
+    if value is None:
+        return otherwise
+    return f"{danish.number(value, 1 if abs(value) < 10 else 0)}\u00a0kr."
 
 
 def population_by_year(conn) -> dict:
@@ -104,8 +119,8 @@ def map_chart(figures: pd.DataFrame, title: str) -> dict:
     return spec
 
 
-LOOKUP = ["name", "persons_per_10k", "exits_to_housing", "cap_nights_per_10k", "persons_per_10k_text",
-          "exits_to_housing_text", "cap_nights_per_10k_text"]
+LOOKUP = ["name", "persons_per_10k", "exits_to_housing", "cap_nights_per_10k", "cap_cost_per_inhabitant",
+          "persons_per_10k_text", "exits_to_housing_text", "cap_nights_per_10k_text", "cap_cost_per_inhabitant_text"]
 
 
 @cache
@@ -124,7 +139,8 @@ def map_template() -> str:
         tooltip=[alt.Tooltip("name:N", title="Kommune"),
                  alt.Tooltip("persons_per_10k_text:N", title="Personer pr. 10.000"),
                  alt.Tooltip("exits_to_housing_text:N", title="Udflytning til bolig"),
-                 alt.Tooltip("cap_nights_per_10k_text:N", title="Nætter ud over grænsen pr. 10.000")],
+                 alt.Tooltip("cap_nights_per_10k_text:N", title="Nætter ud over grænsen pr. 10.000"),
+                 alt.Tooltip("cap_cost_per_inhabitant_text:N", title="Udgift ud over grænsen pr. indbygger")],
     ).project(type="mercator").add_params(rate).properties(config=charts.CONFIG)
     return json.dumps(chart.to_dict(validate=False), ensure_ascii=False)
 
@@ -134,7 +150,9 @@ def sortable_table(figures: pd.DataFrame, root: str) -> str:
                ("Pr. 10.000 indbyggere", "persons_per_10k_text", "persons_per_10k"),
                ("Udflytning til bolig", "exits_to_housing_text", "exits_to_housing"),
                ("Nætter ud over refusionsgrænsen", "cap_nights_text", "cap_nights"),
-               ("Heraf pr. 10.000 indbyggere", "cap_nights_per_10k_text", "cap_nights_per_10k")]
+               ("Heraf pr. 10.000 indbyggere", "cap_nights_per_10k_text", "cap_nights_per_10k"),
+               ("Udgift ud over grænsen", "cap_cost_text", "cap_cost"),
+               ("Heraf pr. indbygger", "cap_cost_per_inhabitant_text", "cap_cost_per_inhabitant")]
     head = "".join(f"<th scope=\"col\">{escape(title)}</th>" for title, _, _ in columns)
     body = []
     for row in figures.sort_values("name").itertuples():
@@ -148,24 +166,56 @@ def sortable_table(figures: pd.DataFrame, root: str) -> str:
             f'<tbody>{"".join(body)}</tbody></table></div>' + SORT_SCRIPT)
 
 
+COST_PER_INHABITANT = (f"{texts.title('cost_beyond_refund_cap_dkk')} i året / indbyggere 1. januar. "
+                       + texts.definitions()["cost_beyond_refund_cap_dkk"])
+
+
+@dataclass
+class Ranking:
+    rows: pd.DataFrame          # category, value, text, hidden, base; largest first
+    table: pd.DataFrame
+    title: str
+    axis: str
+    explanation: str
+    definition: str
+
+
+def ranking(figures: pd.DataFrame, by_cost: bool) -> Ranking:
+    """Municipalities by what the nights beyond the cap cost them per inhabitant (they pay those in
+    full); by the nights per 10,000 inhabitants where no rates were delivered."""
+    field, amount = ("cap_cost_per_inhabitant", "cap_cost") if by_cost else ("cap_nights_per_10k", "cap_nights")
+    rows = figures.assign(category=figures["name"], value=figures[field], text=figures[f"{field}_text"],
+                          hidden=figures[f"{field}_text"].where(figures[field].isna()
+                                                                & (figures[f"{amount}_text"] != "–"), ""), base="")
+    rows = rows.sort_values("value", ascending=False, na_position="last")
+    table = pd.DataFrame({"Kommune": rows["category"], "Udgift ud over grænsen pr. indbygger":
+                          rows["cap_cost_per_inhabitant_text"], "Udgift ud over grænsen": rows["cap_cost_text"],
+                          "Nætter ud over grænsen pr. 10.000 indbyggere": rows["cap_nights_per_10k_text"]})
+    if by_cost:
+        return Ranking(rows, table, "Udgift ud over refusionsgrænsen pr. indbygger", "Kroner pr. indbygger",
+                       "Kommunerne rangeret efter, hvad nætterne ud over refusionsgrænsen kostede dem pr. indbygger: "
+                       "de nætter betaler kommunen fuldt selv, uden refusion fra staten. Taksterne er listepriser.",
+                       COST_PER_INHABITANT)
+    return Ranking(rows, table.drop(columns=["Udgift ud over grænsen pr. indbygger", "Udgift ud over grænsen"]),
+                   "Nætter ud over refusionsgrænsen pr. 10.000 indbyggere", "Nætter pr. 10.000 indbyggere",
+                   "Kommunerne rangeret efter nætter ud over refusionsgrænsen pr. 10.000 indbyggere: de nætter betaler "
+                   "kommunen fuldt selv. Herbergernes takster er ikke leveret, så udgiften i kroner kan ikke vises.",
+                   "Nætter ud over refusionsgrænsen / indbyggere × 10.000. "
+                   + texts.definitions()["nights_beyond_refund_cap"])
+
+
 def comparison_sections(published: Published, population: dict, area: Area, root: str) -> list[Section]:
     figures = municipal_figures(published, population, area)
     if figures.empty:
         return []
     year = published.latest_year
     where = "landets" if area.level == "national" else f"{area.name}s"
-    ranked = figures.assign(category=figures["name"], value=figures["cap_nights_per_10k"],
-                            text=figures["cap_nights_per_10k_text"],
-                            hidden=figures["cap_nights_per_10k_text"].where(figures["cap_nights_per_10k"].isna()
-                                                                           & (figures["cap_nights_text"] != "–"), ""),
-                            base="")
-    ranked = ranked.sort_values("value", ascending=False, na_position="last")
-    shown = ranked.head(25) if area.level == "national" else ranked
+    rank = ranking(figures, by_cost=published.rates.shelter_rates and figures["cap_cost"].notna().any())
+    shown = rank.rows.head(25) if area.level == "national" else rank.rows
     rank_chart = charts.bars(shown[["category", "value", "text", "hidden", "base"]],
-                             f"Nætter ud over refusionsgrænsen pr. 10.000 indbyggere, {year}"
-                             + (" (de 25 højeste)" if len(shown) < len(ranked) else ""),
-                             f"Søjlediagram: {where} kommuner rangeret efter nætter ud over refusionsgrænsen",
-                             "Nætter pr. 10.000 indbyggere", height=max(200, 18 * len(shown)))
+                             f"{rank.title}, {year}" + (" (de 25 højeste)" if len(shown) < len(rank.rows) else ""),
+                             f"Søjlediagram: {where} kommuner rangeret efter {rank.title.lower()}",
+                             rank.axis, height=max(200, 18 * len(shown)))
     return [
         Section(id="kort", heading=f"Kommunerne på kortet, {year}",
                 explanation="Vælg nøgletal i menuen under kortet. Grå kommuner har et skjult tal (under 5 personer) "
@@ -174,17 +224,14 @@ def comparison_sections(published: Published, population: dict, area: Area, root
                     (texts.title("persons_in_shelter_per_10k"), texts.definitions()["persons_in_shelter_per_10k"]),
                     (texts.title("exits_to_housing_share"), texts.definitions()["exits_to_housing_share"]),
                     ("Nætter ud over refusionsgrænsen pr. 10.000 indbyggere",
-                     "Nætter ud over refusionsgrænsen / indbyggere × 10.000."))),
+                     "Nætter ud over refusionsgrænsen / indbyggere × 10.000."),
+                    ("Udgift ud over refusionsgrænsen pr. indbygger", COST_PER_INHABITANT))),
                 table=None, chart=map_chart(figures, f"{where[0].upper()}{where[1:]} kommuner"),
                 chart_description=f"Danmarkskort over {where} kommuner, farvet efter det valgte nøgletal"),
         Section(id="kommuner", heading=f"Alle {where} kommuner, {year}", table=None, definition="",
                 explanation="Klik på en kolonneoverskrift for at sortere; klik igen for omvendt rækkefølge. "
                             "Skjulte tal sorteres sidst.", html=sortable_table(figures, root)),
-        Section(id="refusion-rangering", heading="Hvor ligger nætterne ud over refusionsgrænsen?",
-                explanation="Kommunerne rangeret efter nætter ud over refusionsgrænsen pr. 10.000 indbyggere: de "
-                            "nætter betaler kommunen fuldt selv.",
-                definition="Nætter ud over refusionsgrænsen / indbyggere × 10.000. "
-                           + texts.definitions()["nights_beyond_refund_cap"],
-                table=ranked[["category", "text"]].rename(columns={"category": "Kommune", "text": "Pr. 10.000"}),
-                chart=rank_chart, chart_description="Kommuner rangeret efter nætter ud over refusionsgrænsen"),
+        Section(id="refusion-rangering", heading="Hvem betaler for nætterne ud over refusionsgrænsen?",
+                explanation=rank.explanation, definition=rank.definition, table=rank.table,
+                chart=rank_chart, chart_description=f"Kommuner rangeret efter {rank.title.lower()}"),
     ]

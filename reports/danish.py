@@ -28,6 +28,19 @@ def number(value: float | None, decimals: int = 0) -> str:
     return text.replace(",", "§").replace(".", ",").replace("§", ".")
 
 
+def kroner(value: float | None) -> str:
+    """An amount as Danish reports write it: 1.234.567.890 → '1,23 mia. kr.', 12_345_678 → '12,3 mio. kr.',
+    823_400 → '823.400 kr.'."""
+    if value is None:
+        return SUPPRESSED
+    size = abs(value)
+    if size >= 1e9:
+        return f"{number(value / 1e9, 2)}\u00a0mia.\u00a0kr."
+    if size >= 1e6:
+        return f"{number(value / 1e6, 1)}\u00a0mio.\u00a0kr."
+    return f"{number(value, 0)}\u00a0kr."
+
+
 def long_date(day: date) -> str:
     """date(2026, 3, 3) → '3. marts 2026'."""
     return f"{day.day}. {MONTHS[day.month - 1]} {day.year}"
@@ -40,12 +53,12 @@ PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F
 STATUS_TEXT = {"insufficient_follow_up": "for tidligt", "insufficient_history": "for kort historik",
                "no_data": "–"}
 SECONDARY = "×"            # hidden so a small number cannot be found by subtraction
-HIDDEN_RATE = "skjult"     # a share, rate or median built on 1-4 persons: not "<5", which reads as "under 5 %"
+HIDDEN_RATE = "skjult"     # a share, rate, median or amount built on 1-4 persons: not "<5", which reads as "under 5 %"
 # Every mark a page can show instead of a figure, and what it means (the key on every page).
 SYMBOLS = {
     SUPPRESSED: "et antal fra 1 til 4, skjult for at beskytte de enkelte (i figurer: en grå stub)",
     SECONDARY: "skjult, så et lille tal ikke kan regnes ud ved at trække fra (i figurer: en grå stub)",
-    HIDDEN_RATE: "en andel, rate eller median, der bygger på færre end 5 personer eller hændelser",
+    HIDDEN_RATE: "en andel, rate, median eller et beløb, der bygger på færre end 5 personer eller hændelser",
     "for tidligt": "der er endnu ikke gået tid nok til at måle (fx 12 måneder efter udflytning)",
     "for kort historik": "data går ikke langt nok tilbage (to år) til at afgøre, om borgeren er ny",
     "–": "intet at beregne: ingen hændelser i perioden (fx ingen udflytninger at tage andelen af)",
@@ -79,13 +92,15 @@ def period_label(period: str) -> str:
 
 
 def figure_text(value, suppression: str, status: str, share: bool = False, decimals: int = 0,
-                count: bool = True) -> str:
-    """A published figure as a reader sees it: '1.234', '45,3 %', '<5' (a count), 'skjult' (a share,
-    rate or median), '×', 'for tidligt' or '–'."""
+                count: bool = True, amount: bool = False) -> str:
+    """A published figure as a reader sees it: '1.234', '45,3 %', '12,3 mio. kr.', '<5' (a count),
+    'skjult' (a share, rate, median or amount), '×', 'for tidligt' or '–'."""
     if status != "ok":
         return STATUS_TEXT.get(status, "–")
     if suppression == "primary":
         return SUPPRESSED if count else HIDDEN_RATE
     if suppression == "secondary" or value is None:
         return SECONDARY
+    if amount:
+        return kroner(value)
     return f"{number(value * 100, 1)}\u00a0%" if share else number(value, decimals)

@@ -35,6 +35,8 @@ def value_text(indicator: str, value) -> str:
         return STATUS["no_data"].lower()
     if indicator in texts.SHARES:
         return f"{danish.number(value * 100, 1)}\u00a0%"
+    if indicator in texts.AMOUNTS:
+        return danish.kroner(value)
     return danish.number(value, 1 if indicator.endswith("_per_10k") or value != round(value) else 0)
 
 
@@ -99,9 +101,13 @@ def path_chart(mission: Mission, row: pd.Series, area: Area):
                       "value": [row["baseline_value"], row["target_value"]], "hidden": "", "series": "Stien mod målet"}),
     ], ignore_index=True)
     data["value"] = pd.to_numeric(data["value"], errors="coerce")
+    axis = texts.title(row["indicator"])
+    if row["indicator"] in texts.AMOUNTS:     # millions on the axis, not 467.480.600
+        data["value"] = data["value"] / 1e6
+        axis += " (mio. kr.)"
     return charts.path_to_target(data, f"{texts.title(row['indicator'])}{breakdown_text(row)}: faktisk og mål",
                                  f"Linjediagram: {area.name}, faktiske tal og den lige sti fra udgangspunktet til målet",
-                                 texts.title(row["indicator"]), share=row["indicator"] in texts.SHARES,
+                                 axis, share=row["indicator"] in texts.SHARES,
                                  yearly=kind == "year")
 
 

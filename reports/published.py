@@ -29,6 +29,37 @@ SERIES_SOURCES = {"period": "period", "period_label": "period_label", "breakdown
 EMPTY_SERIES = pd.DataFrame({column: [] for column in SERIES_COLUMNS})
 
 
+@dataclass(frozen=True)
+class RateCoverage:
+    """Whether the optional rate files were delivered, and the shelters and methods whose rate for a
+    year is missing (their areas and periods show «–»)."""
+    shelter_rates: bool
+    hf_costs: bool
+    missing: tuple[tuple[str, str, int], ...]       # (shelter | method, its name, year)
+
+    @classmethod
+    def read(cls, conn) -> "RateCoverage":
+        delivered = conn.execute("""select (select count(*) from shelter_rates) > 0,
+                                           (select count(*) from hf_unit_costs) > 0""").fetchall()[0]
+        missing = conn.execute("select kind, name, year from missing_rates order by all").fetchall()
+        return cls(delivered[0], delivered[1], tuple(missing))
+
+    def note(self, kind: str) -> str:
+        """What a reader must know before reading the amounts, or ''."""
+        if kind == "shelter" and not self.shelter_rates:
+            return (" Herbergernes takster er ikke leveret (reference/shelter_rates.csv), så udgifterne kan ikke "
+                    "beregnes endnu: tabellen viser «–».")
+        if kind == "method" and not self.hf_costs:
+            return (" Månedsprisen for Housing First-metoderne er ikke leveret (reference/hf_unit_costs.csv), så "
+                    "udgiften kan ikke beregnes endnu: tabellen viser «–».")
+        gaps = [(item, year) for k, item, year in self.missing if k == kind]
+        if not gaps:
+            return ""
+        listed = ", ".join(f"{item} ({year})" for item, year in gaps[:6]) + (" m.fl." if len(gaps) > 6 else "")
+        return (f" For {listed} mangler taksten for året. Perioder og områder med nætter eller sagsdage uden takst "
+                "vises som «–» (vi gætter aldrig en takst); se siden Datakvalitet.")
+
+
 class Published:
     def __init__(self, conn):
         frame = conn.execute("""select indicator, level, area_code, period, breakdown, value, numerator, denominator,
@@ -42,10 +73,11 @@ class Published:
         labels = {p: danish.period_label(p) for p in frame["period"].unique()}
         frame["period_label"] = frame["period"].map(labels)
         styles = {i: texts.figure_style(i) for i in frame["indicator"].unique()}
-        shares, decimals, counted = (frame["indicator"].map({i: style[n] for i, style in styles.items()})
-                                     for n in range(3))
-        frame["text"] = [danish.figure_text(v, s, st, share, d, c) for v, s, st, share, d, c in
-                         zip(frame["value"], frame["suppression"], frame["status"], shares, decimals, counted)]
+        shares, decimals, counted, amounts = (frame["indicator"].map({i: style[n] for i, style in styles.items()})
+                                              for n in range(4))
+        frame["text"] = [danish.figure_text(v, s, st, share, d, c, a) for v, s, st, share, d, c, a in
+                         zip(frame["value"], frame["suppression"], frame["status"], shares, decimals, counted,
+                             amounts)]
         # A figure hidden by disclosure control is drawn as a marked stub with its mark, never as 0.
         frame["hidden"] = frame["text"].where(frame["suppression"] != "", "")
         frame["base"] = [f"af {danish.number(d)} {texts.BASES[i]}" if i in texts.BASES and d == d and d is not None
@@ -66,6 +98,7 @@ class Published:
                                       "period"].unique())
         self.latest_year = self.years[-1] if self.years else None
         self.areas = self._areas(conn)
+        self.rates = RateCoverage.read(conn)
         self._series: dict[tuple, pd.DataFrame] = {}
 
     def _areas(self, conn) -> list[Area]:

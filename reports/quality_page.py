@@ -77,6 +77,12 @@ def quality_sections(conn) -> list[Section]:
     rules = conn.execute("select dataset, rule, count(*) as n from quarantine group by all order by 3 desc").df()
     refused = conn.execute("""select source_file, refusal_reason from deliveries where status = 'refused'
                               order by source_file""").df()
+    # A file not delivered at all is said once, not as every shelter's every year.
+    rates = conn.execute("""select kind, item, name, string_agg(year::varchar, ', ' order by year) as years
+                            from missing_rates
+                            where (kind = 'shelter' and exists (select 1 from shelter_rates))
+                               or (kind = 'method' and exists (select 1 from hf_unit_costs))
+                            group by all order by 1, 2""").df()
     missing = conn.execute("""select dataset, provider, string_agg(period, ', ' order by period) as periods,
                                      min(deadline) as first_deadline
                               from missing_deliveries group by all order by 1, 2""").df()
@@ -87,6 +93,10 @@ def quality_sections(conn) -> list[Section]:
                 table=pd.DataFrame({"Datasæt": missing["dataset"].map(DATASETS), "Leverandør": missing["provider"],
                                     "Mangler": missing["periods"],
                                     "Første frist": missing["first_deadline"].map(danish.long_date)})),
+        Section(id="takster", heading="Manglende takster", definition="",
+                explanation=rates_explanation(conn),
+                table=pd.DataFrame({"Hvad": rates["kind"].map({"shelter": "Herberg", "method": "Housing First-metode"}),
+                                    "Navn": rates["name"], "Id": rates["item"], "Mangler for år": rates["years"]})),
         Section(id="leverancer", heading="Leverancer pr. leverandør", table=table, definition="",
                 explanation="Hvor mange filer hver leverandør har sendt, og hvad der skete med dem."),
         Section(id="karantaene", heading="Karantæne pr. regel", definition="", explanation=RULE_EXPLANATION, table=None,
@@ -99,3 +109,14 @@ def quality_sections(conn) -> list[Section]:
                 html=html_table(pd.DataFrame({"Fil": refused["source_file"].map(lambda f: f"<code>{escape(f)}</code>"),
                                               "Årsag": refused["refusal_reason"].map(refusal_html)}))),
     ]
+
+
+def rates_explanation(conn) -> str:
+    """The kroner figures need a rate for every night and case day (indicators.md, Who pays)."""
+    delivered = {name: conn.execute(f"select count(*) from {name}").fetchall()[0][0] > 0
+                 for name in ("shelter_rates", "hf_unit_costs")}
+    absent = [f"reference/{name}.csv" for name, present in delivered.items() if not present]
+    return ("Udgifterne i kroner kræver en takst for hvert herberg og hver Housing First-metode i hvert år med "
+            "nætter eller sagsdage. Mangler en, vises udgiften for de perioder og områder, den indgår i, som «–»: "
+            "vi gætter aldrig en takst."
+            + (f" Filen {' og '.join(absent)} er ikke leveret, så de udgifter kan slet ikke beregnes." if absent else ""))

@@ -56,7 +56,23 @@ TEXTS = {
     "homeless_count": ("Hjemløsetællingen", "Antal hjemløse i tællingsugen (uge 6), alle situationer, ikke kun herberg."),
     "homeless_count_per_10k": ("Hjemløse pr. 10.000 indbyggere", "Hjemløsetællingen i forhold til befolkningen."),
     "homeless_count_youth_share": ("Unge blandt de hjemløse", "Andelen af de talte med kendt alder, der er 18–24 år."),
+    "shelter_cost_dkk": ("Udgift til herbergsophold", "Hvad nætterne på herberg koster efter herbergernes takster: "
+                         "kommunen betaler herberget for hver nat, dens borgere sover der."),
+    "state_refund_dkk": ("Statens refusion", "Den halvdel af udgiften, staten betaler kommunen tilbage, for nætterne "
+                         "inden for refusionsgrænsen."),
+    "municipal_net_cost_dkk": ("Kommunens nettoudgift til herberg", "Det, kommunen selv betaler: udgiften minus statens refusion."),
+    "cost_beyond_refund_cap_dkk": ("Udgift ud over refusionsgrænsen", "Udgiften til nætterne ud over "
+                                   "refusionsgrænsen, som kommunen betaler fuldt selv."),
+    "cap_change_cost_shift_dkk": ("Mistet refusion pga. 90-nætter-grænsen", "Den refusion, kommunerne mister, fordi "
+                                  "grænsen faldt fra 120 til 90 nætter 1. april 2026: regningen flyttet fra staten "
+                                  "til kommunen."),
+    "hf_cost_dkk": ("Udgift til Housing First-støtte", "Hvad CTI-, ICM- og ACT-støtten koster efter en fast månedspris "
+                    "pr. metode."),
+    "net_cost_per_person_in_shelter_dkk": ("Nettoudgift pr. person på herberg", "Kommunens nettoudgift delt med "
+                                           "antallet af borgere på herberg i perioden."),
 }
+# Amounts in kroner (written "12,3 mio. kr."; a hidden one is «skjult», never «<5»).
+AMOUNTS = {name for name in TEXTS if name.endswith("_dkk")}
 SHARES = {name for name in TEXTS if name.endswith("_share") or name in ("occupancy_rate",
                                                                         "hf_coverage_of_housing_exits",
                                                                         "hf_housing_retention_12m")}
@@ -119,6 +135,18 @@ DEFINITIONS = {
     "homeless_count": "Antal personer talt i hjemløsetællingen (uge 6, hvert andet år), i alle situationer.",
     "homeless_count_per_10k": "Talte hjemløse / indbyggere × 10.000.",
     "homeless_count_youth_share": "Talte hjemløse på 18–24 år / talte hjemløse med kendt alder.",
+    "shelter_cost_dkk": "Summen over periodens nætter af herbergets takst for nattens kalenderår, efter "
+                        "handlekommune.",
+    "state_refund_dkk": "50 % af udgiften til de nætter, staten refunderer: alle nætter før 1. oktober 2023 og "
+                        "derefter nætterne inden for refusionsgrænsen.",
+    "municipal_net_cost_dkk": "Udgift til herbergsophold − statens refusion.",
+    "cost_beyond_refund_cap_dkk": "Udgiften til periodens nætter ud over refusionsgrænsen (kommunen betaler dem fuldt).",
+    "cap_change_cost_shift_dkk": "50 % af udgiften til nætter fra 1. april 2026, der er nat nr. 91–120 i deres "
+                                 "refusionsår (refunderet under 120-grænsen, ikke under 90-grænsen). Perioder før "
+                                 "april 2026: –.",
+    "hf_cost_dkk": "For hver CTI-, ICM- og ACT-sag: dage aktiv i perioden × metodens månedspris for året × 12 / 365, "
+                   "efter sagens kommune.",
+    "net_cost_per_person_in_shelter_dkk": "Kommunens nettoudgift / personer på herberg i perioden.",
 }
 # What a share's or rate's base counts, for "27,7 % af 1.234 udflytninger".
 BASES = {
@@ -141,10 +169,10 @@ def counts() -> set[str]:
     return {unit.indicator for unit in read_units(INDICATOR_SQL_DIR) if unit.aggregate in ("count", "sum")}
 
 
-def figure_style(indicator: str) -> tuple[bool, int, bool]:
-    """How an indicator's figures are written: (a share in %, decimals, a count hidden as «<5»)."""
+def figure_style(indicator: str) -> tuple[bool, int, bool, bool]:
+    """How an indicator's figures are written: (a share in %, decimals, a count hidden as «<5», an amount in kr.)."""
     decimals = 1 if indicator.endswith("_per_10k") or indicator.startswith("median") else 0
-    return indicator in SHARES, decimals, indicator in counts()
+    return indicator in SHARES, decimals, indicator in counts(), indicator in AMOUNTS
 
 
 def definitions() -> dict[str, str]:
