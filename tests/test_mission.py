@@ -133,7 +133,7 @@ def test_unknown_indicator_and_area_are_named(small_landing, tmp_path):
 def test_mission_in_the_pipeline(small_run, warehouse):
     settings, _ = small_run
     statuses = warehouse.execute("select status, count(*) from target_progress group by all").fetchall()
-    assert sum(n for _, n in statuses) == 4 + 98 + 5 + 1   # 4 national, every municipality, every region, 101
+    assert sum(n for _, n in statuses) == 5 + 98 + 5 + 1   # 5 national, every municipality, every region, 101
     html = (settings.published_dir / "mission.html").read_text()
     for target_id in ("T1", "T2", "T3", "T4", "T5", "T6", "T7"):
         assert f"{target_id}: " in html
