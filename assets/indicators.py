@@ -50,18 +50,24 @@ def indicators(context: AssetExecutionContext, duckdb: DuckDBResource) -> dg.Mat
                                           "rows_per_indicator": dg.MetadataValue.json(per_indicator)})
 
 
+def apply_disclosure_control(conn) -> None:
+    """`indicators` -> `indicators_published`: primary suppression, then secondary suppression and
+    figures computed from one another hidden together, repeated until nothing changes."""
+    conn.execute((SQL_DIR / "disclosure_primary.sql").read_text())
+    secondary = (SQL_DIR / "disclosure_secondary.sql").read_text()
+    linked = (SQL_DIR / "disclosure_linked.sql").read_text()
+    for _ in range(MAX_SUPPRESSION_PASSES):
+        newly = conn.execute(secondary).fetchall()[0][0] + conn.execute(linked).fetchall()[0][0]
+        if not newly:
+            break
+    conn.execute((SQL_DIR / "disclosure_publish.sql").read_text())
+
+
 @dg.asset(group_name="indicators", kinds={"duckdb"}, deps=[indicators])
 def indicators_published(duckdb: DuckDBResource) -> dg.MaterializeResult:
     """`indicators` after disclosure control: the only table that leaves the warehouse."""
     with duckdb.get_connection() as conn:
-        conn.execute((SQL_DIR / "disclosure_primary.sql").read_text())
-        secondary = (SQL_DIR / "disclosure_secondary.sql").read_text()
-        linked = (SQL_DIR / "disclosure_linked.sql").read_text()
-        for _ in range(MAX_SUPPRESSION_PASSES):
-            newly = conn.execute(secondary).fetchall()[0][0] + conn.execute(linked).fetchall()[0][0]
-            if not newly:
-                break
-        conn.execute((SQL_DIR / "disclosure_publish.sql").read_text())
+        apply_disclosure_control(conn)
         suppressed = dict(conn.execute("""select suppression, count(*) from indicators_published
                                           where suppression <> '' group by all""").fetchall())
         rows = row_count(conn, "indicators_published")

@@ -73,8 +73,8 @@ SAMPLE_TARGETS = Path(__file__).parent / "targets.csv"
 # Who pays: nightly rates of roughly 900-2,200 kr. rising a few per cent a year (data contract), a
 # little dearer for women's, youth and family shelters; a month of support per method (plausible, not
 # official: ACT is a team around the clock, CTI and ICM one case manager).
-NIGHT_RATE_RANGE = (900, 1_800)
-TARGET_GROUP_RATE = {"adults": 1.0, "youth": 1.15, "women": 1.2, "families": 1.25}
+NIGHT_RATE_RANGE = (900, 1_500)
+TARGET_GROUP_RATE = {"adults": 1.0, "youth": 1.1, "women": 1.15, "families": 1.2}
 RATE_GROWTH = (0.02, 0.04)
 HF_MONTHLY_COST = {"CTI": 6_200, "ICM": 5_400, "ACT": 12_800}
 HF_COST_GROWTH = 0.03
