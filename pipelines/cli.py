@@ -29,9 +29,14 @@ def run(args: argparse.Namespace) -> int:
 
     import dagster as dg  # imported late: `hfmon --help` stays fast
 
+    from pipelines import writer_lock
     from pipelines.definitions import build_definitions
-    from pipelines.progress import step_progress
 
+    # The warehouse's one writer: refused here, before a run is recorded or a table touched.
+    try:
+        writer_lock.acquire(settings.home_dir)
+    except writer_lock.WarehouseBusy as busy:
+        raise UserError(str(busy)) from None
     print(f"hfmon run: landing folder {settings.data_dir}\n           home {settings.home_dir}", file=sys.stderr)
     try:
         with dg.DagsterInstance.get() as instance:
@@ -39,12 +44,14 @@ def run(args: argparse.Namespace) -> int:
             job = build_definitions(settings).resolve_job_def("hfmon_job")
             result = job.execute_in_process(instance=instance, raise_on_error=False,
                                             run_config={"loggers": {"step_progress": {}}})
+        print_summary(settings, result)
     except Exception as error:     # only resource problems are expected here; anything else is a bug
         if (problem := resource_problem(settings, error)) is None:
             raise
         print(f"hfmon: {problem}", file=sys.stderr)
         return 1
-    print_summary(settings, result)
+    finally:
+        writer_lock.release(settings.home_dir)
     return 0 if result.success else 1
 
 
@@ -60,6 +67,9 @@ def resource_problem(settings: Settings, error: BaseException | str) -> str | No
                                      "Errno 28")):
         return (f"the disk holding {settings.home_dir} is full. Free space there (or give --home on a larger "
                 "disk) and run again; the last good tables and reports are unchanged.")
+    if "Could not set lock on file" in text:
+        return (f"{settings.warehouse} is open in another program (a DuckDB shell, a notebook?); close it and "
+                "run again; the last good tables and reports are unchanged.")
     return None
 
 
@@ -83,7 +93,8 @@ def failure_reason(failure) -> str:
 
 
 def print_summary(settings: Settings, result) -> None:
-    """Files, rows, refusals and checks, read back from the warehouse the run wrote."""
+    """Files, rows, refusals and checks, read back from the warehouse the run wrote: only when this
+    run wrote `deliveries` (else the counts would be another run's); then where the run stopped."""
     import dagster as dg
     import duckdb
 
@@ -91,7 +102,10 @@ def print_summary(settings: Settings, result) -> None:
     blocking = [e for e in failed if e.severity == dg.AssetCheckSeverity.ERROR]
     warnings = [e for e in failed if e.severity != dg.AssetCheckSeverity.ERROR]
     failures = [e.step_failure_data for e in result.get_step_failure_events()]
-    if settings.warehouse.exists():
+    written = {e.asset_key.to_user_string() for e in result.get_asset_materialization_events()}
+    if "deliveries" not in written:
+        print("\nThis run stopped before it had read the deliveries: no files or rows to count.")
+    elif settings.warehouse.exists():
         with duckdb.connect(str(settings.warehouse), read_only=True) as conn:
             tables = {row[0] for row in conn.execute("select table_name from information_schema.tables").fetchall()}
             if "deliveries" in tables:
@@ -116,6 +130,9 @@ def print_summary(settings: Settings, result) -> None:
         print(f"reports: {settings.published_dir / 'index.html'}\n"
               f"figures: {settings.published_dir / 'indicators.csv'}\nwarehouse: {settings.warehouse}")
     else:
+        stopped = sorted({e.step_key for e in result.get_step_failure_events()})
+        print(f"\nhfmon: this run stopped at {', '.join(stopped) or 'a check'} after writing {len(written)} "
+              "table(s) or file(s).", file=sys.stderr)
         print("\nhfmon: the run did not complete; the last good tables and reports are unchanged where a step "
               "did not run. Fix the problem above and run again.", file=sys.stderr)
 

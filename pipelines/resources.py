@@ -7,7 +7,9 @@ from pathlib import Path
 
 import dagster as dg
 from dagster_duckdb import DuckDBResource
+from pydantic import PrivateAttr
 
+from pipelines import writer_lock
 from pipelines.settings import Settings
 
 
@@ -16,7 +18,24 @@ class Warehouse(DuckDBResource):
 
     The upstream `get_connection` closes only on success, so a failed step left the file open and
     the next connection (the CLI summary, a re-run) was refused (engineering notes §2).
+
+    With `home`, a run holds the warehouse's writer lock from its first step to its end
+    (`pipelines/writer_lock.py`): a second run, however started, stops before it writes anything.
     """
+
+    home: str = ""
+    _took_lock: bool = PrivateAttr(default=False)
+
+    def setup_for_execution(self, context: dg.InitResourceContext) -> None:
+        if self.home:
+            try:
+                self._took_lock = writer_lock.acquire(Path(self.home), context.run_id or "")
+            except writer_lock.WarehouseBusy as busy:
+                raise dg.Failure(description=f"Not started: {busy}.") from None
+
+    def teardown_after_execution(self, context: dg.InitResourceContext) -> None:
+        if self._took_lock:
+            writer_lock.release(Path(self.home))
 
     @contextmanager
     def get_connection(self):
@@ -53,7 +72,7 @@ class PublishedFolder(dg.ConfigurableResource):
 def build_resources(settings: Settings) -> dict:
     settings.home_dir.mkdir(parents=True, exist_ok=True)
     return {
-        "duckdb": Warehouse(database=str(settings.warehouse), connection_config={
+        "duckdb": Warehouse(database=str(settings.warehouse), home=str(settings.home_dir), connection_config={
             # Bounded memory as data grows: DuckDB spills to the home folder beyond this
             # (default 80% of RAM would let a 100x run take the machine).
             "memory_limit": settings.duckdb_memory_limit,

@@ -16,19 +16,11 @@ REPO_ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_HOME_NAME = "hfmon-home"
 
 # Dagster writes telemetry to $DAGSTER_HOME/logs and `dagster dev` uploads it; this config turns
-# both off (engineering notes §3). GX 1.x makes no calls, but its switch costs nothing.
-DAGSTER_YAML = """\
-telemetry:
-  enabled: false
-"""
-# The production profile (HFMON_PROFILE=production): runs and events in PostgreSQL, so several
-# machines and the daemon share one history; the run queue admits one run at a time, because
-# DuckDB allows one writer per warehouse file (engineering notes §5).
-PRODUCTION_YAML = DAGSTER_YAML + """\
-storage:
-  postgres:
-    postgres_url:
-      env: HFMON_POSTGRES_URL
+# both off (engineering notes §3), and the UI's "Join the Dagster community" pop-up (nux), which
+# links out. GX 1.x makes no calls, but its switch costs nothing. The run queue admits one run at a
+# time, because DuckDB allows one writer per warehouse file: runs from the UI, sensor and schedules
+# wait their turn (and every run also takes the warehouse's writer lock, pipelines/writer_lock.py).
+RUN_QUEUE = """\
 run_coordinator:
   module: dagster._core.run_coordinator
   class: QueuedRunCoordinator
@@ -37,6 +29,20 @@ run_coordinator:
     tag_concurrency_limits:
       - key: hfmon/duckdb-writer
         limit: 1
+"""
+DAGSTER_YAML = """\
+telemetry:
+  enabled: false
+nux:
+  enabled: false
+""" + RUN_QUEUE
+# The production profile (HFMON_PROFILE=production): runs and events in PostgreSQL, so several
+# machines and the daemon share one history (engineering notes §5).
+PRODUCTION_YAML = DAGSTER_YAML + """\
+storage:
+  postgres:
+    postgres_url:
+      env: HFMON_POSTGRES_URL
 """
 PROFILES = {"local": DAGSTER_YAML, "production": PRODUCTION_YAML}
 
