@@ -33,7 +33,7 @@ postgres:
 
 # The Dagster UI on the same definitions and settings as `hfmon run` (telemetry off).
 ui: install
-	DAGSTER_HOME=$$($(BIN)/python -m pipelines.settings dagster-home) $(BIN)/dagster dev -m pipelines.definitions
+	DAGSTER_HOME=$$($(BIN)/python -m pipelines.settings dagster-home) $(BIN)/dg dev
 
 # Benchmarks at 1x, 10x and 100x the national scale; writes the table in benchmarks/README.md
 # (about 30 minutes; landing folders are generated once into /tmp/hfmon-benchmarks).

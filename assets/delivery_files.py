@@ -11,6 +11,7 @@ from __future__ import annotations
 import codecs
 import gzip
 import hashlib
+import json
 import re
 import stat
 import zlib
@@ -18,7 +19,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from checks.contract import Dataset, sql_text
+from checks.contract import DELIVERED, Dataset, sql_text
 from checks.cpr import cpr_column, looks_like_cpr, redact
 
 SNIFF_BYTES = 64 * 1024
@@ -279,3 +280,49 @@ def text_scan(paths: list[str], encoding: str, delimiter: str, header: list[str]
     return (f"read_csv({listing}, header = true, auto_detect = false, delim = {sql_text(delimiter)}, "
             f"encoding = '{encoding}', quote = '\"', escape = '\"', columns = {spec}{', ' + options if options else ''})"
             + (" with ordinality" if numbered else ""))
+
+
+# What the landing folder delivers, as one digest: the sensor compares it between ticks, the run
+# records the one it read (so a sensor switched on later knows what was processed).
+DIGEST_TAG = "hfmon/landing_digest"
+DIGEST_RECORD = "landing_read.json"
+
+
+def file_hash(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(READ_CHUNK), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def delivery_key(relative: str) -> str:
+    """'shelter_stays/S017_2024-Q3_rettet.csv' -> 'shelter_stays/S017/2024-Q3': a renamed copy of a
+    delivery is the same delivery. Reference files and names off the contract keep their path."""
+    folder, _, name = relative.partition("/")
+    for dataset in DELIVERED:
+        if dataset.name == folder and (match := re.match(dataset.file_pattern, name)):
+            provider = match.group("provider")
+            provider = str(int(provider)) if dataset.name == "interventions" else provider
+            return f"{folder}/{provider}/{match.group('period')}"
+    return relative
+
+
+def landing_digest(hashes: dict[str, str]) -> str:
+    """sha256 over every (delivery or reference file, content sha256) of a landing folder."""
+    lines = sorted(f"{delivery_key(name)}:{sha}" for name, sha in hashes.items())
+    return hashlib.sha256("\n".join(lines).encode()).hexdigest()
+
+
+def read_digest_record(home: Path) -> dict:
+    try:
+        return json.loads((home / DIGEST_RECORD).read_text())
+    except (OSError, ValueError):
+        return {}
+
+
+def write_digest_record(home: Path, record: dict) -> None:
+    home.mkdir(parents=True, exist_ok=True)
+    temporary = home / (DIGEST_RECORD + ".tmp")
+    temporary.write_text(json.dumps(record))
+    temporary.replace(home / DIGEST_RECORD)

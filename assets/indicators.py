@@ -5,6 +5,7 @@ definition (see `assets/indicator_units.py` for the file's form). Adding an indi
 plus a test.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import dagster as dg
@@ -13,12 +14,17 @@ from dagster_duckdb import DuckDBResource
 
 from assets.indicator_units import read_units
 from assets.model import (area_population, areas, cases_current, data_window, episode_starts, episodes, periods,
-                          refund_cap_nights, row_count, stay_nights, stays_current)
+                          refund_cap_nights, stay_nights, stays_current)
 from assets.reference import hf_unit_costs_table, shelter_rates_table
+from pipelines.resources import OWNERS, table_metadata
 
 SQL_DIR = Path(__file__).parent / "sql"
 INDICATOR_SQL_DIR = SQL_DIR / "indicators"
 INDICATOR_COLUMNS = "indicator, level, area_code, period, breakdown, value, numerator, denominator, status"
+# The published figures are due after each quarter's delivery deadline (30 days after the quarter;
+# the quarterly schedule runs on the 2nd of the month after): fresh when computed after the deadline.
+PUBLISHED_FRESHNESS = dg.FreshnessPolicy.cron(deadline_cron="0 12 2 2,5,8,11 *", lower_bound_delta=timedelta(days=2),
+                                              timezone="Europe/Copenhagen")
 # Secondary suppression can make a new single suppressed cell in another group; repeat until stable.
 MAX_SUPPRESSION_PASSES = 10
 
@@ -27,7 +33,7 @@ MODEL_TABLES = [stays_current, data_window, periods, areas, episodes, episode_st
                 cases_current, area_population, "homeless_count", shelter_rates_table, hf_unit_costs_table]
 
 
-@dg.asset(group_name="indicators", kinds={"duckdb"}, deps=MODEL_TABLES)
+@dg.asset(group_name="indicators", kinds={"duckdb"}, deps=MODEL_TABLES, owners=OWNERS)
 def indicators(context: AssetExecutionContext, duckdb: DuckDBResource) -> dg.MaterializeResult:
     """Every indicator for every level, area and complete period (exact figures; stays in the warehouse).
     Each row carries the run that computed it and the data cutoff (lineage)."""
@@ -45,9 +51,8 @@ def indicators(context: AssetExecutionContext, duckdb: DuckDBResource) -> dg.Mat
         conn.execute("update indicators set run_id = ?, cutoff = (select cutoff from data_window)", [context.run_id])
         per_indicator = dict(conn.execute(
             "select indicator, count(*) from indicators group by all order by 1").fetchall())
-        rows = row_count(conn, "indicators")
-    return dg.MaterializeResult(metadata={"dagster/row_count": rows,
-                                          "rows_per_indicator": dg.MetadataValue.json(per_indicator)})
+        metadata = table_metadata(conn, "indicators")
+    return dg.MaterializeResult(metadata={**metadata, "rows_per_indicator": dg.MetadataValue.json(per_indicator)})
 
 
 def apply_disclosure_control(conn) -> None:
@@ -63,14 +68,15 @@ def apply_disclosure_control(conn) -> None:
     conn.execute((SQL_DIR / "disclosure_publish.sql").read_text())
 
 
-@dg.asset(group_name="indicators", kinds={"duckdb"}, deps=[indicators])
+@dg.asset(group_name="indicators", kinds={"duckdb"}, deps=[indicators], owners=OWNERS,
+          freshness_policy=PUBLISHED_FRESHNESS)
 def indicators_published(duckdb: DuckDBResource) -> dg.MaterializeResult:
     """`indicators` after disclosure control: the only table that leaves the warehouse."""
     with duckdb.get_connection() as conn:
         apply_disclosure_control(conn)
         suppressed = dict(conn.execute("""select suppression, count(*) from indicators_published
                                           where suppression <> '' group by all""").fetchall())
-        rows = row_count(conn, "indicators_published")
-    return dg.MaterializeResult(metadata={"dagster/row_count": rows,
+        metadata = table_metadata(conn, "indicators_published")
+    return dg.MaterializeResult(metadata={**metadata,
                                           "suppressed_primary": suppressed.get("primary", 0),
                                           "suppressed_secondary": suppressed.get("secondary", 0)})

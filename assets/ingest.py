@@ -20,10 +20,11 @@ import pandas as pd
 from dagster_duckdb import DuckDBResource
 
 from assets.cpr_guard import batches, each_file_on_error, refuse_files_with_cpr
-from assets.delivery_files import FILE_COLUMNS, describe, editor_lines, scanned_rejects, text_scan
+from assets.delivery_files import (DIGEST_TAG, FILE_COLUMNS, describe, editor_lines, file_hash, landing_digest,
+                                   scanned_rejects, text_scan, write_digest_record)
 from assets.reference import municipalities_table, shelters_table
 from checks.contract import DELIVERED, Dataset, quote_identifier
-from pipelines.resources import LandingFolder
+from pipelines.resources import HomeFolder, LandingFolder
 
 
 def list_delivery_files(conn, root) -> None:
@@ -99,14 +100,31 @@ def register_files(conn, records: list[dict]) -> None:
     conn.execute("drop table described")
 
 
+def digest_read(conn, root: Path) -> str:
+    """The landing digest of what this run read: the delivered files' hashes as listed, and the
+    reference files' (small, hashed here)."""
+    hashes = dict(conn.execute("select source_file, sha256 from delivery_files where sha256 is not null").fetchall())
+    hashes.update({f"reference/{path.name}": file_hash(path) for path in sorted((root / "reference").glob("*"))
+                   if path.is_file() and not path.name.startswith(".")})
+    return landing_digest(hashes)
+
+
 @dg.asset(group_name="ingest", kinds={"duckdb"}, deps=[municipalities_table, shelters_table])
-def delivery_files(duckdb: DuckDBResource, landing: LandingFolder) -> dg.MaterializeResult:
+def delivery_files(context, duckdb: DuckDBResource, landing: LandingFolder,
+                   home: HomeFolder) -> dg.MaterializeResult:
     """Every delivered file: its delivery, sha256, dialect, and whether it is loaded, superseded,
     an unchanged repeat or refused (and why)."""
     with duckdb.get_connection() as conn:
         list_delivery_files(conn, landing.root())
         counts = dict(conn.execute("select status, count(*) from delivery_files group by all").fetchall())
-    return dg.MaterializeResult(metadata={"dagster/row_count": sum(counts.values()),
+        digest = digest_read(conn, landing.root())
+    write_digest_record(home.root(), {"digest": digest, "run_id": context.run_id})
+    seen = context.run.tags.get(DIGEST_TAG)
+    if seen and seen != digest:
+        context.log.warning("The landing folder changed after the sensor's tick: this run read the newer files "
+                            f"(digest {digest[:12]}, the tick saw {seen[:12]}).")
+    return dg.MaterializeResult(metadata={"dagster/row_count": sum(counts.values()), "landing_digest": digest,
+                                          **({"read_what_the_tick_saw": seen == digest} if seen else {}),
                                           **{f"files_{status}": n for status, n in sorted(counts.items())}})
 
 

@@ -48,7 +48,7 @@ def targets(duckdb: DuckDBResource, landing: LandingFolder) -> dg.MaterializeRes
     return dg.MaterializeResult(metadata={"dagster/row_count": rows, "file_present": path.exists()})
 
 
-@dg.asset(group_name="mission", kinds={"duckdb"}, deps=[municipalities_table, "population"])
+@dg.asset(group_name="reference", kinds={"duckdb"}, deps=[municipalities_table, "population"])
 def peer_groups(duckdb: DuckDBResource) -> dg.MaterializeResult:
     """Each municipality's peer group: capital, capital suburbs, large cities, other urban, rural."""
     return run_sql(duckdb, "peer_groups")

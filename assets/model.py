@@ -71,7 +71,7 @@ def periods(duckdb: DuckDBResource) -> dg.MaterializeResult:
     return materialise(duckdb, "periods")
 
 
-@dg.asset(group_name="model", kinds={"duckdb"}, deps=[municipalities_table])
+@dg.asset(group_name="reference", kinds={"duckdb"}, deps=[municipalities_table])
 def areas(duckdb: DuckDBResource) -> dg.MaterializeResult:
     """Every area a figure is published for: level, area_code and the region it lies in."""
     return materialise(duckdb, "areas")
@@ -136,7 +136,7 @@ def episode_starts(duckdb: DuckDBResource) -> dg.MaterializeResult:
     return materialise(duckdb, "episode_starts")
 
 
-@dg.asset(group_name="model", kinds={"duckdb"}, deps=[areas, "population"])
+@dg.asset(group_name="reference", kinds={"duckdb"}, deps=[areas, "population"])
 def area_population(duckdb: DuckDBResource) -> dg.MaterializeResult:
     """Inhabitants per area and year (regions and Denmark summed from their municipalities)."""
     return materialise(duckdb, "area_population")

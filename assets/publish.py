@@ -5,18 +5,19 @@ import dagster as dg
 from dagster import AssetExecutionContext
 from dagster_duckdb import DuckDBResource
 
-from assets.indicators import SQL_DIR, indicators_published
+from assets.indicators import PUBLISHED_FRESHNESS, SQL_DIR, indicators_published
 from assets.mission import peer_comparison, target_progress
 from assets.model import data_window
 from assets.validate import deliveries
-from pipelines.resources import PublishedFolder
+from pipelines.resources import OWNERS, PublishedFolder
 from reports.downloads import write_csv
 from reports.overview import national_overview_png
 from reports.published import Published
 from reports.site import build_site
 
 
-@dg.asset(group_name="publish", kinds={"csv"}, deps=[indicators_published])
+@dg.asset(group_name="publish", kinds={"csv"}, deps=[indicators_published], owners=OWNERS,
+          freshness_policy=PUBLISHED_FRESHNESS)
 def indicators_csv(duckdb: DuckDBResource, published: PublishedFolder) -> dg.MaterializeResult:
     """published/indicators.csv: `indicators_published`, whole numbers written without decimals."""
     path = published.root() / "indicators.csv"
@@ -46,7 +47,7 @@ def revisions(context: AssetExecutionContext, duckdb: DuckDBResource) -> dg.Mate
 
 @dg.asset(group_name="publish", kinds={"html"}, deps=[indicators_published, data_window, deliveries,
                                                     "missing_deliveries", "missing_rates", target_progress, peer_comparison,
-                                                    revisions])
+                                                    revisions], owners=OWNERS, freshness_policy=PUBLISHED_FRESHNESS)
 def report_pages(context: AssetExecutionContext, duckdb: DuckDBResource,
                  published: PublishedFolder) -> dg.MaterializeResult:
     """The HTML reports in Danish (index, national, 5 regions, 98 municipalities, data quality), each

@@ -15,6 +15,7 @@ from checks.cpr import CPR_MACRO, cpr_column
 from pipelines.resources import LandingFolder
 
 SQL_TYPES = {"int": "integer", "number": "double", "kroner": "decimal(18, 2)", "date": "date"}
+MAX_LISTED = 50       # problems listed in the UI; `hfmon validate` lists them all
 CPR_MESSAGE = ("a value that looks like a CPR number: the file is not used and nothing from it is kept or shown; "
                "remove it and run again")
 
@@ -29,7 +30,11 @@ def load_reference(conn, dataset: Dataset, path) -> int:
     problems = reference_problems(conn, dataset, path)
     if problems:
         listed = "; ".join(f"{path.name}:{line}:{column} {rule}" for line, column, rule, _ in problems[:5])
-        raise dg.Failure(description=f"Reference data is invalid: {listed}. Correct the file and run again.")
+        table = "\n".join(["| where | rule | what to fix |", "|---|---|---|"] + [
+            f"| reference/{path.name}:{line}:{column} | {rule} | {message} |"
+            for line, column, rule, message in problems[:MAX_LISTED]])
+        raise dg.Failure(description=f"Reference data is invalid: {listed}. Correct the file and run again.",
+                         metadata={"problems": len(problems), "problems_listed": dg.MetadataValue.md(table)})
     conn.execute(f"create or replace table {dataset.name} as select {dataset.typed_columns()} from source")
     conn.execute("drop table source")
     return conn.execute(f"select count(*) from {dataset.name}").fetchall()[0][0]

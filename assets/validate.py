@@ -17,6 +17,7 @@ from dagster_duckdb import DuckDBResource
 
 from assets.ingest import delivery_files, raw_tables
 from checks.contract import DELIVERED, SHELTER_STAYS, Dataset, sql_text
+from pipelines.resources import OWNERS, table_metadata
 
 STRUCTURE_MESSAGE = "the line cannot be split into the file's columns (wrong number of fields, a broken quote " \
                     "or bytes that are not text)"
@@ -184,14 +185,14 @@ def deliveries(duckdb: DuckDBResource) -> dg.MaterializeResult:
 def core_asset(dataset: Dataset) -> dg.AssetsDefinition:
     staging = f"staging_{dataset.name}"
 
-    @dg.asset(name=dataset.name, group_name="core", kinds={"duckdb"}, deps=[staging, deliveries],
+    @dg.asset(name=dataset.name, group_name="core", kinds={"duckdb"}, deps=[staging, deliveries], owners=OWNERS,
               description=f"{dataset.name}, validated: replaced from {staging} only after the blocking "
                           "checks on it and on deliveries passed (write-audit-publish).")
     def _core(duckdb: DuckDBResource) -> dg.MaterializeResult:
         with duckdb.get_connection() as conn:
             conn.execute(f"create or replace table {dataset.name} as select * from {staging}")
-            rows = conn.execute(f"select count(*) from {dataset.name}").fetchall()[0][0]
-        return dg.MaterializeResult(metadata={"dagster/row_count": rows})
+            metadata = table_metadata(conn, dataset.name)
+        return dg.MaterializeResult(metadata=metadata)
 
     return _core
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import dagster as dg
 from dagster_duckdb import DuckDBResource
 
-from checks.gx_suites import SUITES, Suite, run_suite
+from checks.gx_suites import SUITES, Suite, failures_table, run_suite
 
 
 def gx_check(suite: Suite) -> dg.AssetChecksDefinition:
@@ -23,7 +23,9 @@ def gx_check(suite: Suite) -> dg.AssetChecksDefinition:
             metadata={"expectations_evaluated": outcome["evaluated"],
                       "expectations_failed": len(outcome["failures"]),
                       "rows_checked": outcome["rows_checked"],
-                      "failed_rules": dg.MetadataValue.json(outcome["failures"])})
+                      **({"failed_rules": dg.MetadataValue.md(failures_table(outcome["failures"]))}
+                         if outcome["failures"] else {}),
+                      "failed_rules_json": dg.MetadataValue.json(outcome["failures"])})
 
     return _check
 

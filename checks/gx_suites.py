@@ -25,6 +25,7 @@ class Suite:
     description: str
     query: str                                  # DuckDB SQL for the frame the suite validates
     expectations: Callable[[object], dict]      # gx.expectations module -> {rule name: expectation}
+    where: tuple[str, ...] = ()                 # the frame's columns that say where a failure is (file, shelter)
 
 
 def per_file_structure(dataset: str, key: str | None, required: list[str], ordered: tuple[str, str] | None) -> str:
@@ -65,7 +66,7 @@ SUITES = [
           "and unique stay ids.",
           per_file_structure("shelter_stays", "stay_id", ["person_key", "entry_date", "municipality_code"],
                              ("entry_date", "exit_date")),
-          lambda gxe: structure_expectations(gxe, ordered=True, keyed=True)),
+          lambda gxe: structure_expectations(gxe, ordered=True, keyed=True), where=("source_file",)),
     Suite("shelter_stays_codes", "staging_shelter_stays", True,
           "Staged stays use only the contract's codes.",
           "select distinct exit_destination, prior_situation, sex from staging_shelter_stays",
@@ -80,7 +81,7 @@ SUITES = [
           "starts and unique case ids.",
           per_file_structure("interventions", "case_id", ["person_key", "start_date", "method"],
                              ("start_date", "end_date")),
-          lambda gxe: {**structure_expectations(gxe, ordered=True, keyed=True)}),
+          lambda gxe: {**structure_expectations(gxe, ordered=True, keyed=True)}, where=("source_file",)),
     Suite("interventions_codes", "staging_interventions", True,
           "Staged cases use only the contract's methods and end reasons.",
           "select distinct method, end_reason from staging_interventions",
@@ -110,7 +111,7 @@ SUITES = [
               "unknown_destinations_over_25_percent": gxe.ExpectColumnValuesToBeBetween(
                   column="unknown_destination_share", max_value=0.25),
               "median_stay_outside_5_to_120_days": gxe.ExpectColumnValuesToBeBetween(
-                  column="median_stay_days", min_value=5, max_value=120)}),
+                  column="median_stay_days", min_value=5, max_value=120)}, where=("shelter_id",)),
     Suite("occupancy_plausibility", "staging_shelter_stays", False,
           "Per shelter and complete quarter: occupancy at most 110% of its beds.",
           """with current as (
@@ -128,15 +129,51 @@ SUITES = [
              join shelters s on s.shelter_id = c.provider
              group by c.provider, q.period_start, q.period_end""",
           lambda gxe: {"occupancy_over_110_percent": gxe.ExpectColumnValuesToBeBetween(column="occupancy",
-                                                                                     max_value=1.10)}),
+                                                                                     max_value=1.10)},
+          where=("shelter_id", "quarter_start")),
     Suite("homeless_count_plausibility", "staging_homeless_count", False,
           "The national count total moves at most 30% from the previous count.",
           """select period, sum(persons) as total,
                     sum(persons) / lag(sum(persons)) over (order by period) - 1 as change_from_previous
              from staging_homeless_count group by period""",
           lambda gxe: {"count_total_moved_over_30_percent": gxe.ExpectColumnValuesToBeBetween(
-              column="change_from_previous", min_value=-0.30, max_value=0.30)}),
+              column="change_from_previous", min_value=-0.30, max_value=0.30)}, where=("period",)),
 ]
+
+
+MAX_EXAMPLES = 20
+
+
+def readable(value) -> str:
+    """A value as a person reads it: shares and days rounded to 3 decimals, dates as dates."""
+    if hasattr(value, "item"):
+        value = value.item()
+    if isinstance(value, float):
+        return f"{value:,.3f}".rstrip("0").rstrip(".") if value == value else "empty"
+    if hasattr(value, "date") and callable(value.date):
+        return str(value.date())
+    return str(value)
+
+
+def failed_rows(result: dict, where: tuple[str, ...]) -> list[dict]:
+    """Each failing row of the frame: where it is (the suite's `where` columns) and its values."""
+    if not where:
+        return [{"where": {}, "values": {"value": readable(v)}} for v in result.get("unexpected_list") or []]
+    return [{"where": {k: readable(v) for k, v in row.items() if k in where},
+             "values": {k: readable(v) for k, v in row.items() if k not in where}}
+            for row in result.get("unexpected_index_list") or []]
+
+
+def failures_table(failures: list[dict]) -> str:
+    """The failed rules as a Markdown table for the Dagster UI: rule, where, the values that fail."""
+    def cells(pairs: dict) -> str:
+        return ", ".join(f"{k} {v}" if k != "value" else v for k, v in pairs.items()) or "—"
+
+    lines = ["| rule | where | value | rows failing the rule |", "|---|---|---|---|"]
+    lines += [f"| {failure['rule']} | {cells(example['where'])} | {cells(example['values'])} | "
+              f"{failure['unexpected_count']} |"
+              for failure in failures for example in failure["examples"] or [{"where": {}, "values": {}}]]
+    return "\n".join(lines)
 
 
 def run_suite(frame, suite: Suite) -> dict:
@@ -156,7 +193,10 @@ def run_suite(frame, suite: Suite) -> dict:
     expectation_suite = context.suites.add(gx.ExpectationSuite(name=suite.name, expectations=list(rules.values())))
     validation = context.validation_definitions.add(
         gx.ValidationDefinition(name=suite.name, data=batch, suite=expectation_suite))
-    result = validation.run(batch_parameters={"dataframe": frame}, result_format="SUMMARY")
+    # COMPLETE on a frame of aggregates is small; with `where`, each failure says which file or shelter.
+    result_format = {"result_format": "COMPLETE", "return_unexpected_index_query": False,
+                     **({"unexpected_index_column_names": list(suite.where)} if suite.where else {})}
+    result = validation.run(batch_parameters={"dataframe": frame}, result_format=result_format)
     def signature(config) -> tuple:
         return config.type, tuple(sorted((k, str(v)) for k, v in config.kwargs.items()
                                          if k not in ("batch_id", "result_format")))
@@ -170,7 +210,7 @@ def run_suite(frame, suite: Suite) -> dict:
         failures.append({"rule": by_signature.get(signature(config), config.type),
                          "expectation": config.type, "column": config.kwargs.get("column"),
                          "unexpected_count": outcome.result.get("unexpected_count"),
-                         # Aggregates only (shelter ids, codes, counts): no person-level value.
-                         "examples": [str(v) for v in outcome.result.get("partial_unexpected_list", [])][:5]})
+                         # Aggregates only (files, shelter ids, codes, counts): no person-level value.
+                         "examples": failed_rows(outcome.result, suite.where)[:MAX_EXAMPLES]})
     return {"success": bool(result.success), "evaluated": result.statistics["evaluated_expectations"],
             "failures": failures, "rows_checked": len(frame)}

@@ -24,6 +24,7 @@ def run(args: argparse.Namespace) -> int:
     settings.export_to_environment()
     try:
         prepare_offline_environment(settings)
+        settings.max_volume_drop    # a bad setting is refused before anything runs
     except ValueError as problem:
         raise UserError(str(problem)) from None
 
@@ -109,17 +110,18 @@ def print_summary(settings: Settings, result) -> None:
         with duckdb.connect(str(settings.warehouse), read_only=True) as conn:
             tables = {row[0] for row in conn.execute("select table_name from information_schema.tables").fetchall()}
             if "deliveries" in tables:
-                files, read, valid, quarantined, refused, superseded, extra = conn.execute("""
+                files, read, valid, quarantined, refused, superseded, unchanged, extra = conn.execute("""
                     select count(*) filter (where status <> 'superseded' or rows_read > 0),
                            coalesce(sum(rows_read), 0), coalesce(sum(rows_valid), 0),
                            coalesce(sum(rows_quarantined), 0), count(*) filter (where status = 'refused'),
-                           count(*) filter (where status = 'superseded'), count(*) filter (where has_extra_columns)
+                           count(*) filter (where status = 'superseded'), count(*) filter (where status = 'unchanged'),
+                           count(*) filter (where has_extra_columns)
                     from deliveries""").fetchall()[0]
                 print(f"\nfiles read: {files:,}   refused: {refused:,}   superseded: {superseded:,}   "
-                      f"with extra columns (kept, not used): {extra:,}\n"
+                      f"unchanged copies: {unchanged:,}   with extra columns (kept, not used): {extra:,}\n"
                       f"rows read: {read:,}   valid: {valid:,}   quarantined: {quarantined:,}")
     print(f"checks failed: {len(blocking)}"
-          + "".join(f"\n  - {e.check_name} on {e.asset_key.to_user_string()}" for e in blocking))
+          + "".join(f"\n  - {e.check_name} on {e.asset_key.to_user_string()}{check_message(e)}" for e in blocking))
     if warnings:
         print(f"warnings: {len(warnings)}"
               + "".join(f"\n  - {e.check_name} on {e.asset_key.to_user_string()}" for e in warnings))
@@ -135,6 +137,12 @@ def print_summary(settings: Settings, result) -> None:
               "table(s) or file(s).", file=sys.stderr)
         print("\nhfmon: the run did not complete; the last good tables and reports are unchanged where a step "
               "did not run. Fix the problem above and run again.", file=sys.stderr)
+
+
+def check_message(evaluation) -> str:
+    """A failed check's own explanation (its `message` metadata), on the next line."""
+    message = (evaluation.metadata or {}).get("message")
+    return f"\n      {message.value}" if message is not None else ""
 
 
 def report(args: argparse.Namespace) -> int:

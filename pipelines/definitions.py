@@ -9,7 +9,7 @@ from __future__ import annotations
 import dagster as dg
 
 from assets import indicators, ingest, mission, model, publish, reference, validate
-from checks import accounting, disclosure, gx_checks, indicator_invariants
+from checks import accounting, disclosure, gx_checks, indicator_invariants, volume
 from pipelines.jobs import everything_job
 from pipelines.progress import step_progress
 from pipelines.resources import build_resources
@@ -20,13 +20,14 @@ from pipelines.settings import Settings, quiet_libraries
 quiet_libraries()
 
 ASSET_MODULES = [reference, ingest, validate, model, indicators, mission, publish]
-CHECK_MODULES = [accounting, disclosure, gx_checks, indicator_invariants]
+CHECK_MODULES = [accounting, disclosure, gx_checks, indicator_invariants, volume]
 
 
 def build_definitions(settings: Settings | None = None) -> dg.Definitions:
     settings = settings or Settings.resolve()
     return dg.Definitions(
-        assets=dg.load_assets_from_modules(ASSET_MODULES),
+        # Code references: the UI links each asset to the function (or factory) that builds it.
+        assets=dg.with_source_code_references(dg.load_assets_from_modules(ASSET_MODULES)),
         asset_checks=dg.load_asset_checks_from_modules(CHECK_MODULES),
         jobs=[everything_job],
         schedules=[quarterly_after_deadline, monthly_refresh],

@@ -46,6 +46,22 @@ class Warehouse(DuckDBResource):
                 conn.close()
 
 
+# Who answers for the warehouse's tables (shown in the Dagster UI next to each asset).
+OWNERS = ["team:hfmon-data"]
+
+
+def table_metadata(conn, table: str) -> dict:
+    """What the Dagster UI shows of a warehouse table: its name, row count and column schema."""
+    columns = conn.execute("select column_name, data_type, is_nullable from information_schema.columns "
+                           "where table_name = ? and table_schema = 'main' order by ordinal_position",
+                           [table]).fetchall()
+    rows = conn.execute(f"select count(*) from {table}").fetchall()[0][0]
+    return {"dagster/table_name": f"warehouse.main.{table}", "dagster/row_count": rows,
+            "dagster/column_schema": dg.TableSchema(columns=[
+                dg.TableColumn(name, kind.lower(), constraints=dg.TableColumnConstraints(nullable=nullable == "YES"))
+                for name, kind, nullable in columns])}
+
+
 class LandingFolder(dg.ConfigurableResource):
     """The landing folder of deliveries. The pipeline only reads it."""
 
@@ -55,6 +71,17 @@ class LandingFolder(dg.ConfigurableResource):
         root = Path(self.path)
         if not root.is_dir():
             raise dg.Failure(description=f"Landing folder not found: {root}. Pass --data DIR or set HFMON_DATA_DIR.")
+        return root
+
+
+class HomeFolder(dg.ConfigurableResource):
+    """The home folder: the warehouse and what the pipeline remembers between runs."""
+
+    path: str
+
+    def root(self) -> Path:
+        root = Path(self.path)
+        root.mkdir(parents=True, exist_ok=True)
         return root
 
 
@@ -79,5 +106,6 @@ def build_resources(settings: Settings) -> dict:
             "temp_directory": str(settings.home_dir / "duckdb-spill"),
         }),
         "landing": LandingFolder(path=str(settings.data_dir)),
+        "home": HomeFolder(path=str(settings.home_dir)),
         "published": PublishedFolder(path=str(settings.published_dir)),
     }

@@ -68,6 +68,18 @@ class Settings:
         return os.environ.get("HFMON_DUCKDB_MEMORY", "2GB")
 
     @property
+    def max_volume_drop(self) -> float:
+        """How far a core table may shrink in one run (`HFMON_MAX_VOLUME_DROP`, a share, default 0.25)."""
+        text = os.environ.get("HFMON_MAX_VOLUME_DROP", "0.25")
+        try:
+            share = float(text.replace(",", "."))
+        except ValueError:
+            share = -1
+        if not 0 <= share <= 1:
+            raise ValueError(f"HFMON_MAX_VOLUME_DROP must be a share from 0 to 1 (e.g. 0.25), not {text!r}")
+        return share
+
+    @property
     def published_dir(self) -> Path:
         return self.home_dir / "published"
 

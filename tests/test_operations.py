@@ -1,4 +1,4 @@
-"""Operations: the landing-folder sensor and the schedules on a real Dagster instance, late
+"""Operations: the schedules on a real Dagster instance, late
 deliveries, and a snapshot of the definitions (asset keys, checks, jobs, schedules, sensors)."""
 
 from __future__ import annotations
@@ -13,38 +13,10 @@ import dagster as dg
 import duckdb
 
 from pipelines.definitions import build_definitions
-from pipelines.resources import LandingFolder
-from pipelines.sensors import landing_folder_sensor
 from pipelines.settings import Settings
 from tests.conftest import run_pipeline
 
 SNAPSHOT = Path(__file__).parent / "snapshots" / "definitions.json"
-
-
-def evaluate(instance, landing: Path, cursor):
-    context = dg.build_sensor_context(instance=instance, cursor=cursor, resources={"landing": LandingFolder(path=str(landing))})
-    result = landing_folder_sensor(context)
-    return result, context.cursor
-
-
-def test_sensor_starts_one_run_per_new_content(small_landing, tmp_path):
-    landing = shutil.copytree(small_landing, tmp_path / "landing")
-    with dg.instance_for_test() as instance:
-        first, cursor = evaluate(instance, landing, None)
-        assert isinstance(first, dg.RunRequest) and first.run_key.startswith("landing-")
-        again, cursor = evaluate(instance, landing, cursor)
-        assert isinstance(again, dg.SkipReason)
-        target = sorted((landing / "shelter_stays").glob("*.csv"))[0]
-        os.utime(target, ns=(1, 1))                                  # touched, same content: no run
-        touched, cursor = evaluate(instance, landing, cursor)
-        assert isinstance(touched, dg.SkipReason)
-        target.write_text(target.read_text() + "\n")                 # new content: one run
-        changed, cursor = evaluate(instance, landing, cursor)
-        assert isinstance(changed, dg.RunRequest) and changed.run_key != first.run_key
-        # Evaluating the same change from the earlier cursor gives the same key: it never runs twice.
-        replay, _ = evaluate(instance, landing, json.dumps({k: v for k, v in json.loads(cursor).items()
-                                                            if k != target.relative_to(landing).as_posix()}))
-        assert replay.run_key == changed.run_key
 
 
 def test_schedules_run_after_the_delivery_deadline(tmp_path):
