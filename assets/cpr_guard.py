@@ -52,13 +52,19 @@ def each_file_on_error(paths: list[str], scan) -> dict[str, str]:
     return refused
 
 
-def refuse_files_with_cpr(conn, files: str) -> None:
+def refuse_files_with_cpr(conn, files: str, version: str) -> None:
     """Set `refusal_reason` in the table `files` (described deliveries) for every file with a CPR
-    number in its rows."""
+    number in its rows. A content is scanned once: its verdict (clean, or the refusal) is kept in
+    `cpr_verdicts` by sha256 and the guard's code `version`, so a later run reads only new contents."""
     conn.execute(CPR_MACRO)
-    groups = conn.execute(f"""select encoding, delimiter, header, list(path order by path) from {files}
-                              where refusal_reason is null and dataset in ({", ".join(sql_text(d.name) for d in DELIVERED)})
-                              group by all order by all""").fetchall()
+    conn.execute("create table if not exists cpr_verdicts (sha256 varchar, version varchar, reason varchar)")
+    conn.execute("delete from cpr_verdicts where version <> ?", [version])
+    conn.execute(f"""create or replace temp table cpr_unjudged as
+                     select * from {files} f
+                     where refusal_reason is null and dataset in ({", ".join(sql_text(d.name) for d in DELIVERED)})
+                       and not exists (select 1 from cpr_verdicts v where v.sha256 = f.sha256)""")
+    groups = conn.execute("""select encoding, delimiter, header, list(path order by path) from cpr_unjudged
+                             group by all order by all""").fetchall()
     reasons: dict[str, str] = {}
     for encoding, delimiter, header_json, paths in groups:
         header = json.loads(header_json)
@@ -73,8 +79,13 @@ def refuse_files_with_cpr(conn, files: str) -> None:
             for temp in ("cpr_rows", "cpr_rejected", "cpr_scan_rejects", "cpr_scan_info"):
                 conn.execute(f"drop table if exists {temp}")
     if reasons:
-        conn.executemany(f"update {files} set refusal_reason = ? where path = ?",
+        conn.executemany("update cpr_unjudged set refusal_reason = ? where path = ?",
                          [(reason, path) for path, reason in reasons.items()])
+    conn.execute("insert into cpr_verdicts select distinct sha256, ?, refusal_reason from cpr_unjudged", [version])
+    conn.execute(f"""update {files} f set refusal_reason = v.reason from cpr_verdicts v
+                     where v.sha256 = f.sha256 and f.refusal_reason is null and v.reason is not null
+                       and f.dataset in ({", ".join(sql_text(d.name) for d in DELIVERED)})""")
+    conn.execute("drop table cpr_unjudged")
 
 
 def scan_for_cpr(conn, encoding, delimiter, header, paths) -> None:

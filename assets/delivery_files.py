@@ -308,9 +308,10 @@ def delivery_key(relative: str) -> str:
     return relative
 
 
-def landing_digest(hashes: dict[str, str]) -> str:
-    """sha256 over every (delivery or reference file, content sha256) of a landing folder."""
-    lines = sorted(f"{delivery_key(name)}:{sha}" for name, sha in hashes.items())
+def landing_digest(hashes: dict[str, str], by_delivery: bool = True) -> str:
+    """sha256 over every (delivery or reference file, content sha256) of a landing folder; with
+    `by_delivery` false, over file names, so a renamed copy counts as a change (provenance)."""
+    lines = sorted(f"{delivery_key(name) if by_delivery else name}:{sha}" for name, sha in hashes.items())
     return hashlib.sha256("\n".join(lines).encode()).hexdigest()
 
 

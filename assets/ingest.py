@@ -24,7 +24,8 @@ from assets.delivery_files import (DIGEST_TAG, FILE_COLUMNS, describe, editor_li
                                    scanned_rejects, text_scan, write_digest_record)
 from assets.reference import municipalities_table, shelters_table
 from checks.contract import DELIVERED, Dataset, quote_identifier
-from pipelines.resources import HomeFolder, LandingFolder
+from pipelines.resources import HomeFolder, LandingFolder, PublishedFolder
+from pipelines.settings import code_version
 
 
 def list_delivery_files(conn, root) -> None:
@@ -65,7 +66,7 @@ def register_files(conn, records: list[dict]) -> None:
     """)
     conn.unregister("listed_files")
     conn.execute("update described set provider = 'national' where dataset = 'homeless_count' and provider is null")
-    refuse_files_with_cpr(conn, "described")
+    refuse_files_with_cpr(conn, "described", code_version(*INGEST_CODE))
     # The manifest of every content ever seen: it orders resubmissions across runs.
     conn.execute("""create table if not exists delivery_history (source_file varchar, dataset varchar,
                     provider varchar, period varchar, sha256 varchar, first_seen timestamp)""")
@@ -100,48 +101,100 @@ def register_files(conn, records: list[dict]) -> None:
     conn.execute("drop table described")
 
 
-def digest_read(conn, root: Path) -> str:
-    """The landing digest of what this run read: the delivered files' hashes as listed, and the
-    reference files' (small, hashed here)."""
+def landing_hashes(conn, root: Path) -> dict[str, str]:
+    """file -> sha256 of what this run read: the delivered files as listed, and the reference files
+    (small, hashed here)."""
     hashes = dict(conn.execute("select source_file, sha256 from delivery_files where sha256 is not null").fetchall())
     hashes.update({f"reference/{path.name}": file_hash(path) for path in sorted((root / "reference").glob("*"))
                    if path.is_file() and not path.name.startswith(".")})
-    return landing_digest(hashes)
+    return hashes
 
 
-@dg.asset(group_name="ingest", kinds={"duckdb"}, deps=[municipalities_table, shelters_table])
-def delivery_files(context, duckdb: DuckDBResource, landing: LandingFolder,
-                   home: HomeFolder) -> dg.MaterializeResult:
+def nothing_new(conn, inputs: str, published: Path) -> str | None:
+    """The run id of the last completed run, if it computed from exactly these inputs (files,
+    contents, code) and its pages are still there; None otherwise."""
+    conn.execute("create table if not exists completed_runs (run_id varchar, inputs varchar, completed_at timestamp)")
+    last = conn.execute("select run_id, inputs from completed_runs order by completed_at desc limit 1").fetchall()
+    if last and last[0][1] == inputs and (published / "index.html").exists():
+        return last[0][0]
+    return None
+
+
+@dg.asset(group_name="ingest", kinds={"duckdb"}, deps=[municipalities_table, shelters_table], output_required=False)
+def delivery_files(context, duckdb: DuckDBResource, landing: LandingFolder, home: HomeFolder,
+                   published: PublishedFolder):
     """Every delivered file: its delivery, sha256, dialect, and whether it is loaded, superseded,
-    an unchanged repeat or refused (and why)."""
+    an unchanged repeat or refused (and why). When nothing (no file, content or code) changed
+    since the last completed run, it stops the run here: every later step is skipped and every
+    table and page stays as it is."""
     with duckdb.get_connection() as conn:
         list_delivery_files(conn, landing.root())
         counts = dict(conn.execute("select status, count(*) from delivery_files group by all").fetchall())
-        digest = digest_read(conn, landing.root())
+        hashes = landing_hashes(conn, landing.root())
+        inputs = landing_digest({**hashes, "code": code_version()}, by_delivery=False)
+        conn.execute("create or replace table run_inputs as select ? as inputs", [inputs])
+        unchanged_since = nothing_new(conn, inputs, published.root())
+    digest = landing_digest(hashes)
     write_digest_record(home.root(), {"digest": digest, "run_id": context.run_id})
     seen = context.run.tags.get(DIGEST_TAG)
     if seen and seen != digest:
         context.log.warning("The landing folder changed after the sensor's tick: this run read the newer files "
                             f"(digest {digest[:12]}, the tick saw {seen[:12]}).")
-    return dg.MaterializeResult(metadata={"dagster/row_count": sum(counts.values()), "landing_digest": digest,
-                                          **({"read_what_the_tick_saw": seen == digest} if seen else {}),
-                                          **{f"files_{status}": n for status, n in sorted(counts.items())}})
+    if unchanged_since:
+        context.log.info(f"Nothing new since run {unchanged_since}: no delivery, reference file or code changed; "
+                         "nothing is recomputed.")
+        return
+    yield dg.MaterializeResult(metadata={"dagster/row_count": sum(counts.values()), "landing_digest": digest,
+                                         **({"read_what_the_tick_saw": seen == digest} if seen else {}),
+                                         **{f"files_{status}": n for status, n in sorted(counts.items())}})
 
 
-def load_raw(conn, dataset: Dataset) -> None:
-    """raw_<dataset> (rows), raw_<dataset>_rejects (lines DuckDB could not split) and
-    raw_<dataset>_refusals (files DuckDB could not read at all: where, never what)."""
+# The code a stored row depends on: rows read by another version are read again.
+INGEST_CODE = ("assets/ingest.py", "assets/delivery_files.py", "assets/cpr_guard.py", "checks/contract.py",
+               "checks/cpr.py")
+
+
+def prepare_raw_tables(conn, dataset: Dataset) -> None:
+    """raw_<dataset> and its companions as kept between runs: created anew when absent or stored
+    by other code; then the rows of every content no longer to load (superseded, withdrawn,
+    refused, or changed under the same name) are deleted."""
     table = f"raw_{dataset.name}"
-    contract = ", ".join(f"null::varchar as {quote_identifier(c)}" for c in dataset.column_names)
-    conn.execute(f"create or replace table {table} as select null::varchar as source_file, null::bigint as line, "
-                 f"{contract}, null::json as extra_columns limit 0")
-    conn.execute(f"create or replace table {table}_rejects as select null::varchar as source_file, "
-                 "null::bigint as line, null::varchar as error_type limit 0")
-    conn.execute(f"create or replace table {table}_refusals as select null::varchar as source_file, "
-                 "null::varchar as reason limit 0")
-    groups = conn.execute("""select encoding, delimiter, header, list(path order by path)
-                             from delivery_files where dataset = ? and status = 'load' group by all order by all""",
-                          [dataset.name]).fetchall()
+    conn.execute("create table if not exists raw_versions (raw_table varchar primary key, version varchar)")
+    version = code_version(*INGEST_CODE)
+    stored = conn.execute("select version from raw_versions where raw_table = ?", [table]).fetchall()
+    present = conn.execute("select count(*) from duckdb_tables() where table_name = ?", [f"{table}_contents"]).fetchall()
+    if not stored or stored[0][0] != version or not present[0][0]:
+        contract = ", ".join(f"null::varchar as {quote_identifier(c)}" for c in dataset.column_names)
+        conn.execute(f"create or replace table {table} as select null::varchar as source_file, null::bigint as line, "
+                     f"{contract}, null::json as extra_columns limit 0")
+        conn.execute(f"create or replace table {table}_rejects as select null::varchar as source_file, "
+                     "null::bigint as line, null::varchar as error_type limit 0")
+        conn.execute(f"create or replace table {table}_refusals as select null::varchar as source_file, "
+                     "null::varchar as reason limit 0")
+        conn.execute(f"create or replace table {table}_contents (source_file varchar, sha256 varchar)")
+        conn.execute("insert or replace into raw_versions values (?, ?)", [table, version])
+        return
+    conn.execute(f"""create or replace temp table stale as
+                     select source_file from {table}_contents c
+                     anti join delivery_files f on f.source_file = c.source_file and f.sha256 = c.sha256
+                                                and f.status = 'load'""")
+    for suffix in ("", "_rejects", "_refusals", "_contents"):
+        conn.execute(f"delete from {table}{suffix} where source_file in (select source_file from stale)")
+    conn.execute("drop table stale")
+
+
+def load_raw(conn, dataset: Dataset) -> int:
+    """raw_<dataset> (rows), raw_<dataset>_rejects (lines DuckDB could not split) and
+    raw_<dataset>_refusals (files DuckDB could not read at all: where, never what), kept between
+    runs: only contents not stored yet are read. Returns how many files were read."""
+    table = f"raw_{dataset.name}"
+    prepare_raw_tables(conn, dataset)
+    conn.execute(f"""create or replace temp table to_read as
+                     select f.source_file, f.sha256, f.path, f.encoding, f.delimiter, f.header from delivery_files f
+                     anti join {table}_contents c using (source_file, sha256)
+                     where f.dataset = ? and f.status = 'load'""", [dataset.name])
+    groups = conn.execute("select encoding, delimiter, header, list(path order by path) from to_read "
+                          "group by all order by all").fetchall()
     for encoding, delimiter, header_json, paths in groups:
         header = json.loads(header_json)
         for batch in batches(paths):
@@ -153,6 +206,10 @@ def load_raw(conn, dataset: Dataset) -> None:
             locate_rows(conn, table)
             for temp in ("scan_rejects", "scan_info"):
                 conn.execute(f"drop table if exists {temp}")
+    conn.execute(f"insert into {table}_contents select source_file, sha256 from to_read")
+    read = conn.execute("select count(*) from to_read").fetchall()[0][0]
+    conn.execute("drop table to_read")
+    return read
 
 
 def insert_rows(conn, dataset: Dataset, encoding, delimiter, header: list[str], paths: list[str]) -> None:
@@ -256,12 +313,12 @@ def raw_asset(dataset: Dataset) -> dg.AssetsDefinition:
                           "files with a CPR number were refused before and are not stored.")
     def _raw(duckdb: DuckDBResource) -> dg.MaterializeResult:
         with duckdb.get_connection() as conn:
-            load_raw(conn, dataset)
+            files_read = load_raw(conn, dataset)
             rows, rejects, unreadable = conn.execute(f"""select (select count(*) from raw_{dataset.name}),
                 (select count(*) from raw_{dataset.name}_rejects),
                 (select count(*) from raw_{dataset.name}_refusals)""").fetchall()[0]
         return dg.MaterializeResult(metadata={"dagster/row_count": rows, "malformed_lines": rejects,
-                                              "files_refused_unreadable": unreadable})
+                                              "files_read_now": files_read, "files_refused_unreadable": unreadable})
 
     return _raw
 

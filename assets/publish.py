@@ -66,10 +66,13 @@ def report_pages(context: AssetExecutionContext, duckdb: DuckDBResource,
         "national_overview": dg.MetadataValue.md(overview)})
 
 
-@dg.asset(group_name="publish", kinds={"duckdb"}, deps=[indicators_published])
+@dg.asset(group_name="publish", kinds={"duckdb"}, deps=[indicators_published, indicators_csv, report_pages])
 def run_lineage(context: AssetExecutionContext, duckdb: DuckDBResource) -> dg.MaterializeResult:
-    """Which delivery contents (sha256) each run used, and the cutoff it computed to."""
+    """Which delivery contents (sha256) each run used, and the cutoff it computed to. The last step:
+    it records the run as completed with its inputs, so a run on the same inputs has nothing to do."""
     with duckdb.get_connection() as conn:
+        conn.execute("create table if not exists completed_runs (run_id varchar, inputs varchar, completed_at timestamp)")
+        conn.execute("insert into completed_runs select ?, inputs, now() from run_inputs", [context.run_id])
         conn.execute("""create table if not exists run_lineage (run_id varchar, recorded_at timestamp, cutoff date,
                         source_file varchar, dataset varchar, sha256 varchar)""")
         conn.execute("delete from run_lineage where run_id = ?", [context.run_id])

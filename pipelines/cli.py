@@ -104,7 +104,10 @@ def print_summary(settings: Settings, result) -> None:
     warnings = [e for e in failed if e.severity != dg.AssetCheckSeverity.ERROR]
     failures = [e.step_failure_data for e in result.get_step_failure_events()]
     written = {e.asset_key.to_user_string() for e in result.get_asset_materialization_events()}
-    if "deliveries" not in written:
+    if result.success and "delivery_files" not in written:
+        print("\nNothing new since the last completed run: no delivery, reference file or code changed, so "
+              "nothing was recomputed; the tables and reports are as they were.")
+    elif "deliveries" not in written:
         print("\nThis run stopped before it had read the deliveries: no files or rows to count.")
     elif settings.warehouse.exists():
         with duckdb.connect(str(settings.warehouse), read_only=True) as conn:

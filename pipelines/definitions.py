@@ -6,6 +6,8 @@ materialise the same assets with the same settings.
 
 from __future__ import annotations
 
+import warnings
+
 import dagster as dg
 
 from assets import indicators, ingest, mission, model, publish, reference, validate
@@ -18,6 +20,8 @@ from pipelines.sensors import landing_folder_sensor
 from pipelines.settings import Settings, quiet_libraries
 
 quiet_libraries()
+# Code references are a beta API: one warning per asset would bury hfmon's own output.
+warnings.filterwarnings("ignore", category=dg.BetaWarning)
 
 ASSET_MODULES = [reference, ingest, validate, model, indicators, mission, publish]
 CHECK_MODULES = [accounting, disclosure, gx_checks, indicator_invariants, volume]

@@ -7,9 +7,11 @@ One place for every path, so `hfmon`, `dagster dev` and the tests agree:
 
 from __future__ import annotations
 
+import hashlib
 import os
 import sys
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
@@ -91,6 +93,20 @@ class Settings:
         """Make `pipelines.definitions` (imported later, or by `dagster dev`) see these paths."""
         os.environ["HFMON_DATA_DIR"] = str(self.data_dir)
         os.environ["HFMON_HOME"] = str(self.home_dir)
+
+
+@cache
+def code_version(*parts: str) -> str:
+    """sha256 of the code figures are computed with: the Python, SQL and templates of the given
+    folders or files of the repository (default: all four packages). A run after an upgrade never
+    counts as "nothing new"."""
+    digest = hashlib.sha256()
+    for part in parts or ("pipelines", "assets", "checks", "reports"):
+        root = REPO_ROOT / part
+        for path in sorted(root.rglob("*")) if root.is_dir() else [root]:
+            if path.suffix in (".py", ".sql", ".html", ".csv") and "__pycache__" not in path.parts:
+                digest.update(path.relative_to(REPO_ROOT).as_posix().encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
 
 
 def prepare_offline_environment(settings: Settings) -> Path:
