@@ -15,6 +15,10 @@ A file starts with a header of `-- key: value` lines, then one SELECT of *facts*
                                    instead of de-duplicated: 4x cheaper; a test holds every such file to it)
     -- variants: a_6m: 182; a_12m: 365   (one file, several indicators: $variant in the SQL is
                                            replaced by each value; used for follow-up horizons)
+    -- persons: hf_persons        (kroner only: the persons behind the amounts are exactly the units
+                                  of that count indicator, whose facts are the same: its value is
+                                  the denominator instead of counting them again; a test holds
+                                  every such file to it)
     -- rollup: per area          (facts carry `level` and `area_code` instead of `municipality_code`,
                                   one set of rows per area, by joining `area_members`: for rules that
                                   judge a person within each area, e.g. by their first exit among
@@ -39,14 +43,15 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-HEADER = re.compile(r"^--\s*(indicator|definition|aggregate|periods|levels|status|scale|total|variants|units|rollup):\s*(.+?)\s*$")
+HEADER = re.compile(r"^--\s*(indicator|definition|aggregate|periods|levels|status|scale|total|variants|units|rollup|"
+                    r"persons):\s*(.+?)\s*$")
 PERIOD_TYPES = {"year", "quarter", "month"}
 LEVELS = ("national", "region", "municipality")
 AGGREGATES = {
     "count": "count({counted}) as value, null::double as numerator, null::double as denominator",
     "sum": "sum(amount) as value, null::double as numerator, null::double as denominator",
     # Never a guessed rate: one unpriced night or case day leaves the whole figure without a value.
-    "kroner": """sum(amount) as value, null::double as numerator, count(distinct unit) as denominator,
+    "kroner": """sum(amount) as value, null::double as numerator, {persons} as denominator,
                  bool_or(amount is null) as unpriced""",
     "share": """count({counted}) filter (where hit) / nullif(count({counted}), 0) as value,
                 count({counted}) filter (where hit) as numerator, count({counted}) as denominator""",
@@ -84,6 +89,7 @@ class IndicatorUnit:
     total: bool = True
     units_once: bool = False
     per_area: bool = False
+    persons: str = ""
     path: Path | None = None
 
     @classmethod
@@ -106,6 +112,8 @@ class IndicatorUnit:
             raise ValueError(f"{path}: units can only be 'once per period'")
         if header.get("rollup", "per area") != "per area":
             raise ValueError(f"{path}: rollup can only be 'per area'")
+        if "persons" in header and header["aggregate"] != "kroner":
+            raise ValueError(f"{path}: persons is for kroner files only")
         variants = [tuple(part.split(":")) for part in header["variants"].split(";")] if "variants" in header \
             else [(header["indicator"], "")]
         if "variants" not in header and path.stem != header["indicator"]:
@@ -117,7 +125,7 @@ class IndicatorUnit:
                     status=header.get("status", "'ok'").replace("$variant", value.strip()),
                     scale=header.get("scale", "1"), total=header.get("total", "yes") != "no",
                     units_once=header.get("units") == "once per period",
-                    per_area=header.get("rollup") == "per area", path=path)
+                    per_area=header.get("rollup") == "per area", persons=header.get("persons", ""), path=path)
                 for name, value in variants]
 
     def periods_sql(self) -> str:
@@ -131,10 +139,16 @@ class IndicatorUnit:
         """The SELECT that yields this indicator's rows (indicator ... status)."""
         facts = self.facts.rstrip().rstrip(";") + "\n"   # a trailing comment must not swallow the ")"
         if self.aggregate == "final":
+            # A final file may start with its own WITH: its CTEs then follow indicator_periods.
+            facts = re.sub(r"^((?:\s*--[^\n]*\n)*)\s*with\s", r"\1, ", facts, count=1, flags=re.IGNORECASE)
             return f"with indicator_periods as ({self.periods_sql()}) {facts}"
         levels = ", ".join(f"'{level}'" for level in self.levels)
         aggregate = AGGREGATES[self.aggregate].format(scale=self.scale,
-                                                      counted="unit" if self.units_once else "distinct unit")
+                                                      counted="unit" if self.units_once else "distinct unit",
+                                                      persons="null::double" if self.persons else "count(distinct unit)")
+        persons = (f"""left join indicators q on q.indicator = '{self.persons}' and q.level = g.level
+                       and q.area_code = g.area_code and q.period = g.period and q.breakdown = g.breakdown"""
+                   if self.persons else "")
         value, numerator, denominator = FILLED[self.aggregate]
         divides = "coalesce(denominator, 0) = 0" if self.aggregate in ("share", "ratio", "median") else "false"
         unpriced = "coalesce(a.unpriced, false)" if self.aggregate == "kroner" else "false"
@@ -151,11 +165,13 @@ class IndicatorUnit:
         ),
         aggregated as ({self._aggregated_sql(aggregate)}),
         judged as (
-            select g.level, g.area_code, g.period, g.breakdown, a.value, a.numerator, a.denominator,
+            select g.level, g.area_code, g.period, g.breakdown, a.value, a.numerator,
+                   {"q.value" if self.persons else "a.denominator"} as denominator,
                    {self.status} as period_status, {unpriced} as unpriced
             from grid g
             cross join data_window
             left join aggregated a using (level, area_code, period, breakdown)
+            {persons}
         ),
         statused as (
             select *, case when period_status <> 'ok' then period_status
@@ -191,6 +207,6 @@ class IndicatorUnit:
 
 
 def read_units(folder: Path) -> list[IndicatorUnit]:
-    """Every indicator file; `final` ones last, since they may read the others' rows."""
+    """Every indicator file; those that read other indicators' rows (`persons`, `final`) last."""
     units = [unit for path in sorted(folder.glob("*.sql")) for unit in IndicatorUnit.read(path)]
-    return sorted(units, key=lambda unit: (unit.aggregate == "final", unit.indicator))
+    return sorted(units, key=lambda unit: (unit.aggregate == "final", bool(unit.persons), unit.indicator))

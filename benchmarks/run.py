@@ -25,6 +25,7 @@ from pathlib import Path
 
 import duckdb
 
+from benchmarks import incremental
 from benchmarks.stages import STAGES
 from pipelines import synthetic
 from pipelines.synthetic import DEFAULT_PERSONS
@@ -33,6 +34,7 @@ README = Path(__file__).parent / "README.md"
 GENERATE = ["--seed", "2026", "--start", "2021", "--end", "2026", "--cutoff", "2026-09-30"]
 CORE_INDICATORS = ["persons_in_shelter", "bed_nights", "episodes_over_90_days_share", "exits_to_housing_share"]
 TABLE_START, TABLE_END = "<!-- results: start -->", "<!-- results: end -->"
+INCREMENTAL_START, INCREMENTAL_END = "<!-- incremental: start -->", "<!-- incremental: end -->"
 
 
 @dataclass
@@ -92,7 +94,7 @@ def disagreements(pipeline: dict, baseline: dict) -> list[str]:
             if pipeline.get(year, {}).get(name) is None or abs(pipeline[year][name] - value) > 1e-9 * max(1, abs(value))]
 
 
-def bench_scale(work: Path, scale: float) -> dict:
+def bench_scale(work: Path, scale: float, with_incremental: bool) -> dict:
     print(f"\n== {scale:g}x: landing folder", file=sys.stderr, flush=True)
     data = landing_folder(work, scale)
     home = work / f"home-{scale:g}x"
@@ -108,8 +110,13 @@ def bench_scale(work: Path, scale: float) -> dict:
     differ = disagreements(pipeline_figures(home), baseline.output["national"])
     if differ:
         raise SystemExit("pandas and the pipeline disagree:\n  " + "\n  ".join(differ))
-    return {"scale": scale, "rows": floor.output["rows"], "floor": floor, "baseline": baseline, "pipeline": pipeline,
-            "bytes": sum(f.stat().st_size for f in data.rglob("*.csv"))}
+    result = {"scale": scale, "rows": floor.output["rows"], "floor": floor, "baseline": baseline, "pipeline": pipeline,
+              "bytes": sum(f.stat().st_size for f in data.rglob("*.csv"))}
+    if with_incremental:
+        print(f"== {scale:g}x: incremental runs (last quarter held back, then added, then nothing new)",
+              file=sys.stderr, flush=True)
+        result["incremental"] = incremental.bench_incremental(work, data, scale, home, measure)
+    return result
 
 
 def gib(n: int) -> str:
@@ -145,12 +152,22 @@ def machine() -> str:
             f"DuckDB memory limit {os.environ.get('HFMON_DUCKDB_MEMORY', '2GB')}")
 
 
+def replace_block(text: str, start: str, end: str, block: str) -> str:
+    if start not in text:
+        return text.rstrip() + f"\n\n{start}\n{block}\n{end}\n"
+    before, _, rest = text.partition(start)
+    _, _, after = rest.partition(end)
+    return before + f"{start}\n{block}\n{end}" + after
+
+
 def write_readme(path: Path, results: list[dict]) -> None:
     text = path.read_text() if path.exists() else f"# Benchmarks\n\n{TABLE_START}\n{TABLE_END}\n"
-    before, _, rest = text.partition(TABLE_START)
-    _, _, after = rest.partition(TABLE_END)
-    block = f"{TABLE_START}\nMachine: {machine()}.\n\n{table(results)}\n{TABLE_END}"
-    path.write_text(before + block + after)
+    text = replace_block(text, TABLE_START, TABLE_END, f"Machine: {machine()}.\n\n{table(results)}")
+    measured = [r for r in results if "incremental" in r]
+    if measured:
+        text = replace_block(text, INCREMENTAL_START, INCREMENTAL_END,
+                             f"Machine: {machine()}.\n\n{incremental.table(measured)}")
+    path.write_text(text)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -160,11 +177,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--work", type=Path, default=Path("/tmp/hfmon-benchmarks"),
                         help="where landing folders and warehouses go (default /tmp/hfmon-benchmarks)")
     parser.add_argument("--readme", type=Path, default=README, help="file whose results table is replaced")
+    parser.add_argument("--no-incremental", action="store_true",
+                        help="skip the incremental runs (three more pipeline runs per scale)")
     args = parser.parse_args(argv)
     args.work.mkdir(parents=True, exist_ok=True)
-    results = [bench_scale(args.work, scale) for scale in args.scales]
+    results = [bench_scale(args.work, scale, not args.no_incremental) for scale in args.scales]
     write_readme(args.readme, results)
     print(table(results))
+    if any("incremental" in r for r in results):
+        print(incremental.table([r for r in results if "incremental" in r]))
     print(f"\nwritten to {args.readme}", file=sys.stderr)
     return 0
 

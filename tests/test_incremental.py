@@ -5,31 +5,8 @@ from __future__ import annotations
 
 import shutil
 
-import duckdb
-
+from benchmarks.incremental import differences
 from tests.conftest import fingerprint, run_pipeline
-
-COMPARED = {"indicators": "* exclude (run_id)", "indicators_published": "*",
-            "quarantine": "*", "shelter_stays": "*", "interventions": "*", "episodes": "*",
-            # The incremental warehouse also remembers the content the correction replaced (a
-            # 'superseded' row from delivery_history); a warehouse made from scratch never saw it.
-            "deliveries": "* from (select * from {schema}.deliveries where status <> 'superseded' or rows_read > 0)"}
-
-
-def differences(incremental, scratch) -> dict[str, tuple[int, int]]:
-    """Per table, rows only in one of the two warehouses (EXCEPT both ways); empty when identical."""
-    found = {}
-    with duckdb.connect(str(incremental), read_only=True) as conn:
-        conn.execute(f"attach '{scratch}' as scratch (read_only)")
-        for table, columns in COMPARED.items():
-            here, there = (f"{columns.format(schema=schema)}" if "{schema}" in columns
-                           else f"{columns} from {schema}.{table}" for schema in ("main", "scratch"))
-            only_here, only_there = conn.execute(f"""
-                select (select count(*) from (select {here} except all select {there})),
-                       (select count(*) from (select {there} except all select {here}))""").fetchall()[0]
-            if only_here or only_there:
-                found[table] = (only_here, only_there)
-    return found
 
 
 def files_read_now(result) -> int:

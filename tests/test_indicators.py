@@ -448,3 +448,25 @@ def test_inflow_check_fails_when_a_person_counts_as_new_and_returning(tmp_path):
                         and period = '2024-03' and breakdown = 'flow=inflow_returning'""")
     result = monthly_inflow_counts_each_person_once(duckdb=warehouse)
     assert not result.passed and ["national", "DK", "2024-03", "2.0", "1"] in result.metadata["examples"].value
+
+
+def test_persons_named_by_a_kroner_file_are_its_units(world, warehouse):
+    """`persons: <indicator>` takes the persons behind kroner amounts from a count indicator: hold
+    every such file to it (its own facts, counted distinct, give the same persons) on the hand-built
+    world and on a generated run."""
+    from dataclasses import replace
+
+    from assets.indicator_units import read_units
+    from assets.indicators import INDICATOR_SQL_DIR
+
+    borrowing = [u for u in read_units(INDICATOR_SQL_DIR) if u.persons]
+    assert [u.indicator for u in borrowing] == ["hf_cost_dkk"]
+    for conn in (world, warehouse):
+        for unit in borrowing:
+            counted = replace(unit, persons="")
+            differ = conn.execute(f"""
+                with own as ({counted.sql()}), borrowed as ({unit.sql()})
+                select count(*) from own join borrowed using (level, area_code, period, breakdown)
+                where own.denominator is distinct from borrowed.denominator""").fetchall()[0][0]
+            rows = conn.execute(f"select count(*), sum(denominator) from ({unit.sql()})").fetchall()[0]
+            assert differ == 0 and rows[0] > 0 and rows[1] > 0, unit.indicator

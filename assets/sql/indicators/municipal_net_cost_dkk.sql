@@ -1,25 +1,17 @@
 -- indicator: municipal_net_cost_dkk
 -- definition: "shelter_cost_dkk − state_refund_dkk"
--- aggregate: kroner
--- status: case when not exists (select 1 from shelter_rates) then 'no_data' else 'ok' end
--- The state refunds half of every night not beyond the cap, so the municipality pays half of every
--- night plus the other half of the nights beyond it: cost − refund = ½ cost + ½ cost beyond the cap.
--- The persons behind it are everyone with a night (those beyond the cap had one too).
-with half_of_every_night as (
-    select p.period, n.municipality_code, n.person_no as unit,
-           0.5 * (least(n.last_night, p.period_end) - greatest(n.first_night, p.period_start) + 1)
-               * r.night_rate_dkk as amount
-    from stay_nights n
-    join indicator_periods p on n.first_night <= p.period_end and n.last_night >= p.period_start
-    left join shelter_rates r on r.shelter_id = n.shelter_id and r.year = year(p.period_start)
-), other_half_beyond_cap as (
-    select p.period, c.municipality_code, c.person_no as unit,
-           0.5 * (least(c.last_night, p.period_end) - greatest(c.first_night, p.period_start) + 1)
-               * r.night_rate_dkk as amount
-    from refund_cap_nights c
-    join indicator_periods p on c.first_night <= p.period_end and c.last_night >= p.period_start
-    left join shelter_rates r on r.shelter_id = c.shelter_id and r.year = year(p.period_start)
-)
-select period, municipality_code, '' as breakdown, unit, amount from half_of_every_night
-union all
-select period, municipality_code, '' as breakdown, unit, amount from other_half_beyond_cap
+-- aggregate: final
+-- Exactly the definition, from the amounts already computed: the refund is half the cost of the
+-- nights not beyond the cap, so cost − refund = cost − ½ (shelter_cost_dkk − cost_beyond_refund_cap_dkk),
+-- taken in decimals (sums of whole øre): the same amount as summing it night by night. The
+-- persons behind it are everyone with a night, as for shelter_cost_dkk (its denominator).
+select 'municipal_net_cost_dkk' as indicator, c.level, c.area_code, c.period, '' as breakdown,
+       case when c.status = 'ok' and b.status = 'ok'
+            then (c.value::decimal(20, 4) - 0.5 * (c.value::decimal(20, 4) - b.value::decimal(20, 4)))::double
+       end as value,
+       null::double as numerator, c.denominator,
+       case when c.status <> 'ok' then c.status else b.status end as status
+from indicators c
+join indicators b on b.indicator = 'cost_beyond_refund_cap_dkk' and b.level = c.level and b.area_code = c.area_code
+    and b.period = c.period and b.breakdown = c.breakdown
+where c.indicator = 'shelter_cost_dkk'

@@ -1,0 +1,89 @@
+"""Incremental runs against a full run: the same landing folder with its last quarter held back is
+run from scratch, then the quarter arrives (about 1/24 of the files) and the pipeline runs again,
+then once more with nothing new. The figures after the quarter's run must equal those of the full
+run from scratch (EXCEPT both ways, `differences`). Files are hard links, so nothing is copied.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import duckdb
+
+# Tables whose rows a run from scratch and an incremental run must share. The incremental warehouse
+# also remembers a content a correction replaced ('superseded' rows from delivery_history), which a
+# warehouse made from scratch never saw, so those rows are left out of `deliveries`.
+COMPARED = {"indicators": "* exclude (run_id) from {schema}.indicators",
+            "indicators_published": "* from {schema}.indicators_published",
+            "quarantine": "* from {schema}.quarantine", "shelter_stays": "* from {schema}.shelter_stays",
+            "interventions": "* from {schema}.interventions", "episodes": "* from {schema}.episodes",
+            "deliveries": "* from {schema}.deliveries where status <> 'superseded' or rows_read > 0"}
+
+
+def differences(warehouse: Path, other: Path) -> dict[str, tuple[int, int]]:
+    """Per table, how many rows only one of the two warehouses holds; empty when they are identical."""
+    found = {}
+    with duckdb.connect(str(warehouse), read_only=True) as conn:
+        conn.execute(f"attach '{other}' as other (read_only)")
+        for table, rows in COMPARED.items():
+            here, there = (rows.format(schema=schema) for schema in ("main", "other"))
+            only_here, only_there = conn.execute(f"""
+                select (select count(*) from (select {here} except all select {there})),
+                       (select count(*) from (select {there} except all select {here}))""").fetchall()[0]
+            if only_here or only_there:
+                found[table] = (only_here, only_there)
+    return found
+
+
+def last_quarter(data: Path) -> str:
+    return max(path.stem.split("_")[1][:7] for path in (data / "shelter_stays").glob("*_????-Q?*.csv"))
+
+
+def linked_copy(data: Path, target: Path, held_back: str) -> list[tuple[Path, Path]]:
+    """`target`: `data` as hard links, without the files of quarter `held_back`; returns (source,
+    link) of the files held back."""
+    shutil.rmtree(target, ignore_errors=True)
+    held = []
+    for source in sorted(data.rglob("*")):
+        link = target / source.relative_to(data)
+        if source.is_dir():
+            link.mkdir(parents=True, exist_ok=True)
+        elif f"_{held_back}" in source.name and source.parent.name in ("shelter_stays", "interventions"):
+            held.append((source, link))
+        else:
+            link.parent.mkdir(parents=True, exist_ok=True)
+            os.link(source, link)
+    return held
+
+
+def bench_incremental(work: Path, data: Path, scale: float, scratch_home: Path, measure) -> dict:
+    """Times (and peak RSS) of the run before the quarter, after it, and with nothing new; and the
+    tables that differ from the run from scratch in `scratch_home`."""
+    quarter = last_quarter(data)
+    landing, home = work / f"landing-{scale:g}x-incremental", work / f"home-{scale:g}x-incremental"
+    held = linked_copy(data, landing, quarter)
+    shutil.rmtree(home, ignore_errors=True)
+    before = measure("benchmarks.stages", str(landing), str(home))
+    for source, link in held:
+        os.link(source, link)
+    after = measure("benchmarks.stages", str(landing), str(home))
+    unchanged = measure("benchmarks.stages", str(landing), str(home))
+    return {"quarter": quarter, "files_held_back": len(held),
+            "files": sum(1 for p in data.rglob("*.csv") if p.parent.name in ("shelter_stays", "interventions")),
+            "before": before, "after": after, "unchanged": unchanged,
+            "differences": differences(home / "warehouse.duckdb", scratch_home / "warehouse.duckdb")}
+
+
+def table(results: list[dict]) -> str:
+    lines = ["| scale | full run s | quarter held back: files | run after the quarter s | ÷ full | "
+             "run with nothing new s | ÷ full | figures vs the full run |", "|---|---|---|---|---|---|---|---|"]
+    for r in results:
+        full = r["pipeline"].output["total_seconds"]
+        inc = r["incremental"]
+        after, unchanged = inc["after"].output["total_seconds"], inc["unchanged"].output["total_seconds"]
+        same = "identical (EXCEPT both ways)" if not inc["differences"] else f"differ: {inc['differences']}"
+        lines.append(f"| {r['scale']:g}× | {full:.1f} | {inc['quarter']}: {inc['files_held_back']} of {inc['files']} "
+                     f"| {after:.1f} | {after / full:.0%} | {unchanged:.1f} | {unchanged / full:.0%} | {same} |")
+    return "\n".join(lines)
