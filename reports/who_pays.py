@@ -67,6 +67,13 @@ def shelter_costs(published: Published, area: Area) -> Section:
         table[texts.title(indicator)] = by_period[indicator]["text"].fillna("–").to_numpy()
     change = danish.period_label(CAP_CHANGE)
     marker = (change, "90 nætter fra 1. april 2026") if change in set(data["period_label"]) else None
+    shift = by_period["cap_change_cost_shift_dkk"]
+    shifted = shift[shift["value"].notna() & (shift.index >= CAP_CHANGE)]
+    latest_shift = (f" Seneste kvartal med tal, {danish.period_label(shifted.index[-1])}, flyttede faldet til 90 nætter "
+                    f"{shifted['text'].iloc[-1]} fra staten til "
+                    f"{'kommunen' if area.level == 'municipality' else 'kommunerne'} (kolonnen «"
+                    f"{texts.title('cap_change_cost_shift_dkk')}» i tabellen)."
+                    if len(shifted) else "")
     return Section(
         id="hvem-betaler", heading="Hvem betaler? Udgiften til herbergsophold pr. kvartal", ids=tuple(SHELTER_KRONER),
         explanation="Kommunen betaler herberget en takst for hver nat, dens borgere sover der. Staten betaler "
@@ -74,7 +81,7 @@ def shelter_costs(published: Published, area: Area) -> Section:
                     "borger og fra 1. april 2026 kun for de første 90; nætterne ud over grænsen betaler kommunen "
                     "fuldt. Hver søjle er kvartalets samlede udgift, delt efter hvem der betaler. «Mistet refusion "
                     "pga. 90-nætter-grænsen» er den del af kommunens udgift, staten betalte halvdelen af, før grænsen "
-                    "faldt. " + LIST_PRICES + published.rates.note("shelter"),
+                    "faldt." + latest_shift + " " + LIST_PRICES + published.rates.note("shelter"),
         definition=" · ".join(f"{texts.title(i)}: {texts.definitions()[i]}" for i in SHELTER_KRONER),
         table=table,
         chart=charts.grouped_bars(data, "Udgift pr. kvartal, efter hvem der betaler",
