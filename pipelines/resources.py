@@ -85,15 +85,8 @@ class HomeFolder(dg.ConfigurableResource):
         return root
 
 
-class PublishedFolder(dg.ConfigurableResource):
+class PublishedFolder(HomeFolder):
     """Where published output goes: only disclosure-controlled figures are written here."""
-
-    path: str
-
-    def root(self) -> Path:
-        root = Path(self.path)
-        root.mkdir(parents=True, exist_ok=True)
-        return root
 
 
 def build_resources(settings: Settings) -> dict:

@@ -58,6 +58,28 @@ def test_an_emptied_shelter_stays_folder_never_replaces_the_core_tables(processe
     assert "no_collapse_in_volume on staging_shelter_stays" in result.stdout
     assert "shelter_stays: the validated rows would fall from" in result.stdout and "to 0, a drop of 100%" in result.stdout
     assert after == before                                   # core, model and indicators as the last good run
+    # The summary is this run's: it read no deliveries, so it counts none (not the last run's).
+    assert "files read:" not in result.stdout and "stopped before it had read the deliveries" in result.stdout
+
+
+def test_a_warehouse_open_in_another_program_is_one_line(processed, tmp_path):
+    landing, settings = processed
+    home = shutil.copytree(settings.home_dir, tmp_path / "home", ignore=shutil.ignore_patterns("warehouse.lock"))
+    holder = subprocess.Popen([sys.executable, "-c", "import duckdb, sys, time; c = duckdb.connect(sys.argv[1]); "
+                               "print('open', flush=True); time.sleep(120)", str(home / "warehouse.duckdb")],
+                              stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "open"
+        landing_copy = shutil.copytree(landing, tmp_path / "landing")
+        first = sorted((landing_copy / "shelter_stays").glob("*.csv"))[0]
+        first.write_text(first.read_text() + "\n")            # something new, so the run opens the warehouse
+        result = subprocess.run([*HFMON, "run", "--data", str(landing_copy), "--home", str(home)],
+                                capture_output=True, text=True, timeout=600)
+    finally:
+        holder.kill()
+    output = result.stdout + result.stderr
+    assert result.returncode == 1 and "Traceback" not in output, output[-3000:]
+    assert "is open in another program" in output and "close it and run again" in output
 
 
 def test_a_half_copied_folder_is_stopped_with_the_counts(processed, tmp_path):
