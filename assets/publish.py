@@ -71,7 +71,7 @@ def run_lineage(context: AssetExecutionContext, duckdb: DuckDBResource) -> dg.Ma
     """Which delivery contents (sha256) each run used, and the cutoff it computed to. The last step:
     it records the run as completed with its inputs, so a run on the same inputs has nothing to do."""
     with duckdb.get_connection() as conn:
-        conn.execute("create table if not exists completed_runs (run_id varchar, inputs varchar, completed_at timestamp)")
+        # completed_runs and run_inputs are written by delivery_files, the run's first step over the deliveries.
         conn.execute("insert into completed_runs select ?, inputs, now() from run_inputs", [context.run_id])
         conn.execute("""create table if not exists run_lineage (run_id varchar, recorded_at timestamp, cutoff date,
                         source_file varchar, dataset varchar, sha256 varchar)""")
