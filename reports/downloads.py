@@ -42,11 +42,8 @@ def write_text(path: Path, text: str) -> Path:
     return path
 
 
-def write_csv(conn, query: str, path: Path, parameters: list | None = None, options: str = "header",
-              excel: bool = False) -> Path:
-    """COPY the rows of `query` to `path`, text cells made spreadsheet-safe, atomically; `excel`
-    writes it for Danish Excel: semicolons and a UTF-8 byte order mark (decimal commas are the
-    query's to write)."""
+def spreadsheet_safe(conn, query: str, parameters: list | None = None) -> str:
+    """`query` with every text cell that a spreadsheet would take for a formula made text."""
     columns = conn.execute(f"describe ({query})", parameters or []).fetchall()
     starts = ", ".join(sql_text(s) for s in FORMULA_STARTS)
     select = ", ".join(
@@ -55,11 +52,24 @@ def write_csv(conn, query: str, path: Path, parameters: list | None = None, opti
         f"is null then '''' || {quote_identifier(name)} "
         f"else {quote_identifier(name)} end as {quote_identifier(name)}" if kind == "VARCHAR"
         else quote_identifier(name) for name, kind, *_ in columns)
+    return f"select {select} from ({query})"
+
+
+def copy_csv(conn, query: str, path: Path, parameters: list | None = None, options: str = "header",
+             excel: bool = False) -> Path:
+    """COPY the rows of an already spreadsheet-safe `query` to `path`, atomically; `excel` writes
+    it for Danish Excel: semicolons and a UTF-8 byte order mark (decimal commas are the query's to
+    write)."""
     if excel:
         options += ", delimiter ';'"
     with replaced_atomically(path) as temporary:
-        conn.execute(f"copy (select {select} from ({query})) to {sql_text(str(temporary))} ({options})",
-                     parameters or [])
+        conn.execute(f"copy ({query}) to {sql_text(str(temporary))} ({options})", parameters or [])
         if excel:
             temporary.write_bytes(b"\xef\xbb\xbf" + temporary.read_bytes())
     return path
+
+
+def write_csv(conn, query: str, path: Path, parameters: list | None = None, options: str = "header",
+              excel: bool = False) -> Path:
+    """The rows of `query` as a spreadsheet-safe CSV file at `path` (see `copy_csv`)."""
+    return copy_csv(conn, spreadsheet_safe(conn, query, parameters), path, parameters, options, excel)

@@ -41,9 +41,26 @@ VEGA_SCRIPT = "vega.js"
 
 @cache
 def vega_bundle() -> str:
-    """Vega + Vega-Lite + Vega-Embed as one script, for the Vega-Lite version Altair writes."""
-    version = alt.SCHEMA_VERSION.lstrip("v")
-    return vl_convert.javascript_bundle(vl_version=".".join(version.split(".")[:2]))
+    """Vega + Vega-Lite + Vega-Embed as one script, for the Vega-Lite version Altair writes; its
+    first line names the versions (`write_vega_bundle` keeps a file that already has them)."""
+    version = ".".join(alt.SCHEMA_VERSION.lstrip("v").split(".")[:2])
+    return f"{bundle_stamp(version)}\n" + vl_convert.javascript_bundle(vl_version=version)
+
+
+def bundle_stamp(vl_version: str) -> str:
+    return f"// vega bundle: vl-convert {vl_convert.__version__}, vega-lite {vl_version}"
+
+
+def write_vega_bundle(folder: Path) -> Path:
+    """vega.js beside the pages; building the bundle takes a second, so a file of the same
+    versions is kept."""
+    path = folder / VEGA_SCRIPT
+    stamp = bundle_stamp(".".join(alt.SCHEMA_VERSION.lstrip("v").split(".")[:2]))
+    if path.exists():
+        with path.open(encoding="utf-8") as existing:
+            if existing.readline().rstrip("\n") == stamp:
+                return path
+    return write_text(path, vega_bundle())
 
 
 NOTHING_TO_DRAW = ('<p class="note">Ingen figur: alle tal her er skjulte (færre end 5 personer) eller endnu '
