@@ -13,6 +13,12 @@ A file starts with a header of `-- key: value` lines, then one SELECT of *facts*
     -- units: once per period     (count/share: the facts hold a unit at most once per period and
                                    breakdown, e.g. an episode by its exit date, so rows are counted
                                    instead of de-duplicated: 4x cheaper; a test holds every such file to it)
+    -- units: month masks         (count/share of persons: the facts are rows of `person_months`, one per
+                                   person, area and word, with `level`, `area_code`, `breakdown`,
+                                   `month_word` and `units`, the months in which the person counts; a
+                                   period counts the rows whose units meet its months: no distinct)
+    -- hits: in the last month    (month masks, share: `hits` are months too; a unit is a hit when its
+                                   hits hold the period's last month, not any of its months)
     -- variants: a_6m: 182; a_12m: 365   (one file, several indicators: $variant in the SQL is
                                            replaced by each value; used for follow-up horizons)
     -- persons: hf_persons        (kroner only: the persons behind the amounts are exactly the units
@@ -44,7 +50,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 HEADER = re.compile(r"^--\s*(indicator|definition|aggregate|periods|levels|status|scale|total|variants|units|rollup|"
-                    r"persons):\s*(.+?)\s*$")
+                    r"persons|hits):\s*(.+?)\s*$")
 PERIOD_TYPES = {"year", "quarter", "month"}
 LEVELS = ("national", "region", "municipality")
 AGGREGATES = {
@@ -58,6 +64,13 @@ AGGREGATES = {
     "ratio": "sum(amount) / nullif(sum(base), 0) * {scale} as value, sum(amount) as numerator, sum(base) as denominator",
     # Medians carry their n as denominator, so disclosure control can see it.
     "median": "median(amount) as value, null::double as numerator, count(*) as denominator",
+}
+# Month masks: `persons` is how many rows (persons) share one area, breakdown and pair of masks.
+MASK_AGGREGATES = {
+    "count": "sum(persons) as value, null::double as numerator, null::double as denominator",
+    "share": """coalesce(sum(persons) filter (where hits & p.{hit_months} <> 0), 0) / nullif(sum(persons), 0) as value,
+                coalesce(sum(persons) filter (where hits & p.{hit_months} <> 0), 0) as numerator,
+                sum(persons) as denominator""",
 }
 # (value, numerator, denominator) where an area and period have no facts: counts are 0, a share
 # with nothing to divide is no_data.
@@ -88,6 +101,8 @@ class IndicatorUnit:
     scale: str = "1"
     total: bool = True
     units_once: bool = False
+    month_masks: bool = False
+    hits_in_last_month: bool = False
     per_area: bool = False
     persons: str = ""
     path: Path | None = None
@@ -108,8 +123,13 @@ class IndicatorUnit:
             raise ValueError(f"{path}: header needs indicator (or variants), definition and aggregate")
         if header["aggregate"] not in {*AGGREGATES, "final"}:
             raise ValueError(f"{path}: unknown aggregate {header['aggregate']!r}")
-        if header.get("units", "once per period") != "once per period":
-            raise ValueError(f"{path}: units can only be 'once per period'")
+        if header.get("units", "once per period") not in ("once per period", "month masks"):
+            raise ValueError(f"{path}: units can only be 'once per period' or 'month masks'")
+        if header.get("units") == "month masks" and header["aggregate"] not in MASK_AGGREGATES:
+            raise ValueError(f"{path}: month masks are for count and share files only")
+        if header.get("hits", "in the last month") != "in the last month" or \
+                ("hits" in header and not (header.get("units") == "month masks" and header["aggregate"] == "share")):
+            raise ValueError(f"{path}: hits can only be 'in the last month', for month masks of a share")
         if header.get("rollup", "per area") != "per area":
             raise ValueError(f"{path}: rollup can only be 'per area'")
         if "persons" in header and header["aggregate"] != "kroner":
@@ -125,6 +145,8 @@ class IndicatorUnit:
                     status=header.get("status", "'ok'").replace("$variant", value.strip()),
                     scale=header.get("scale", "1"), total=header.get("total", "yes") != "no",
                     units_once=header.get("units") == "once per period",
+                    month_masks=header.get("units") == "month masks",
+                    hits_in_last_month=header.get("hits") == "in the last month",
                     per_area=header.get("rollup") == "per area", persons=header.get("persons", ""), path=path)
                 for name, value in variants]
 
@@ -143,9 +165,13 @@ class IndicatorUnit:
             facts = re.sub(r"^((?:\s*--[^\n]*\n)*)\s*with\s", r"\1, ", facts, count=1, flags=re.IGNORECASE)
             return f"with indicator_periods as ({self.periods_sql()}) {facts}"
         levels = ", ".join(f"'{level}'" for level in self.levels)
-        aggregate = AGGREGATES[self.aggregate].format(scale=self.scale,
-                                                      counted="unit" if self.units_once else "distinct unit",
-                                                      persons="null::double" if self.persons else "count(distinct unit)")
+        if self.month_masks:
+            aggregate = MASK_AGGREGATES[self.aggregate].format(
+                hit_months="last_month_mask" if self.hits_in_last_month else "month_mask")
+        else:
+            aggregate = AGGREGATES[self.aggregate].format(scale=self.scale,
+                                                          counted="unit" if self.units_once else "distinct unit",
+                                                          persons="null::double" if self.persons else "count(distinct unit)")
         persons = (f"""left join indicators q on q.indicator = '{self.persons}' and q.level = g.level
                        and q.area_code = g.area_code and q.period = g.period and q.breakdown = g.breakdown"""
                    if self.persons else "")
@@ -160,7 +186,8 @@ class IndicatorUnit:
             select a.level, a.area_code, p.period, p.period_start, p.period_end, b.breakdown
             from areas a
             cross join indicator_periods p
-            cross join (select distinct breakdown from facts {"union select ''" if self.total else ""}) b
+            cross join (select distinct breakdown from facts {"where units <> 0" if self.month_masks else ""}
+                        {"union select ''" if self.total else ""}) b
             where a.level in ({levels})
         ),
         aggregated as ({self._aggregated_sql(aggregate)}),
@@ -188,7 +215,16 @@ class IndicatorUnit:
 
     def _aggregated_sql(self, aggregate: str) -> str:
         """Facts rolled up to (level, area_code): in one grouping-sets pass from municipalities, or,
-        for `rollup: per area`, grouped as the facts already name their areas."""
+        for `rollup: per area`, grouped as the facts already name their areas; for `units: month
+        masks`, the rows whose masks meet each period's months, counted by identical masks."""
+        if self.month_masks:
+            hits = ", hits" if self.aggregate == "share" else ""
+            return f"""
+            select p.period, w.breakdown, w.level, w.area_code, {aggregate}
+            from (select level, area_code, breakdown, month_word, units{hits}, count(*) as persons
+                  from facts where units <> 0 group by all) w
+            join indicator_periods p on p.month_word = w.month_word and w.units & p.month_mask <> 0
+            group by p.period, w.breakdown, w.level, w.area_code"""
         if self.per_area:
             return f"""
             select period, breakdown, level, area_code, {aggregate}

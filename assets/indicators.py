@@ -14,7 +14,7 @@ from dagster_duckdb import DuckDBResource
 
 from assets.indicator_units import read_units
 from assets.model import (area_population, areas, cases_current, data_window, episode_starts, episodes, periods,
-                          refund_cap_nights, stay_nights, stays_current)
+                          person_months, refund_cap_nights, stay_nights, stays_current)
 from assets.reference import hf_unit_costs_table, shelter_rates_table
 from pipelines.resources import OWNERS, table_metadata
 
@@ -29,8 +29,8 @@ PUBLISHED_FRESHNESS = dg.FreshnessPolicy.cron(deadline_cron="0 12 2 2,5,8,11 *",
 MAX_SUPPRESSION_PASSES = 10
 
 
-MODEL_TABLES = [stays_current, data_window, periods, areas, episodes, episode_starts, stay_nights, refund_cap_nights,
-                cases_current, area_population, "homeless_count", shelter_rates_table, hf_unit_costs_table]
+MODEL_TABLES = [stays_current, data_window, periods, areas, episodes, episode_starts, person_months, stay_nights,
+                refund_cap_nights, cases_current, area_population, "homeless_count", shelter_rates_table, hf_unit_costs_table]
 
 
 @dg.asset(group_name="indicators", kinds={"duckdb"}, deps=MODEL_TABLES, owners=OWNERS)

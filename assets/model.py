@@ -5,8 +5,8 @@
 - `data_window`: the cutoff (latest period end among the shelter deliveries) and the data start.
 - `periods`: every complete year, quarter and month between them.
 - `areas`: DK, the five regions and the 98 municipalities.
-- `episodes`, `stay_nights`, `refund_years`, `refund_cap_nights`, `episode_starts`, `cases_current`,
-  `area_population`, `missing_rates`.
+- `episodes`, `stay_nights`, `refund_years`, `refund_cap_nights`, `episode_starts`, `person_months`,
+  `cases_current`, `area_population`, `missing_rates`.
 Each table's SQL is in `assets/sql/model/<table>.sql`, quoting the definition it implements.
 """
 
@@ -30,8 +30,9 @@ def row_count(conn, table: str) -> int:
 
 
 def materialise(duckdb: DuckDBResource, table: str) -> dg.MaterializeResult:
-    """Run assets/sql/model/<table>.sql and report the table's row count."""
+    """Run assets/sql/model/<table>.sql (with the month-number macros) and report the table's row count."""
     with duckdb.get_connection() as conn:
+        conn.execute((MODEL_SQL / "month_numbers.sql").read_text())
         conn.execute((MODEL_SQL / f"{table}.sql").read_text())
         rows = row_count(conn, table)
     return dg.MaterializeResult(metadata={"dagster/row_count": rows})
@@ -134,6 +135,15 @@ def cases_current(duckdb: DuckDBResource) -> dg.MaterializeResult:
 def episode_starts(duckdb: DuckDBResource) -> dg.MaterializeResult:
     """Each episode's start: who, when, where, from which prior situation, and whether first-time."""
     return materialise(duckdb, "episode_starts")
+
+
+@dg.asset(group_name="model", kinds={"duckdb"},
+          deps=[stays_current, episodes, episode_starts, refund_cap_nights, data_window, municipalities_table])
+def person_months(duckdb: DuckDBResource) -> dg.MaterializeResult:
+    """The months each person counts in, per area (municipality, region, DK), as bit masks: what
+    makes a period's distinct persons a count of rows (active, starting, exiting, beyond the refund
+    cap, young)."""
+    return materialise(duckdb, "person_months")
 
 
 @dg.asset(group_name="reference", kinds={"duckdb"}, deps=[areas, "population"])

@@ -4,6 +4,7 @@ with a CSV of its own published figures. Reads only the warehouse (`hfmon report
 from __future__ import annotations
 
 import multiprocessing
+import signal
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -108,12 +109,15 @@ def build_pages(conn, out: Path, progress: Callable[[int, int, str], None], publ
     # Area pages render from the figures in memory only, so forked workers draw them (a page is
     # ~0.1 s of pandas and Altair, 104 of them the site's main cost) while this process, the only
     # one that touches the warehouse connection, writes each page's CSV.
-    with multiprocessing.get_context("fork").Pool(workers()) as pool:
+    with multiprocessing.get_context("fork").Pool(workers(), initializer=default_signals) as pool:
         rendered = pool.imap(render_area_page, areas, chunksize=4)
         write_area_csvs(conn, out, areas)
         for area, page in zip(areas, rendered):
             pages.append(page)
             progress(len(pages), total, area.page)
+        # Let the workers end on their own: the pool's exit would terminate them mid-exit.
+        pool.close()
+        pool.join()
     _RENDERING = None
     pages.append(render(out / "data-quality.html", "Datakvalitet", "Leverancer, afviste filer og karantæne.",
                         quality_sections(conn), foot))
@@ -140,6 +144,13 @@ class AreaRendering:
 
 
 _RENDERING: AreaRendering | None = None
+
+
+def default_signals() -> None:
+    """A worker forked from a Dagster step inherits Dagster's interrupt handlers, which print a
+    traceback when the pool stops it; a worker ends quietly instead."""
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
 def workers() -> int:

@@ -20,7 +20,7 @@ POPULATION = {101: 10_000, 147: 5_000, 751: 20_000}
 SHELTERS = [("S1", "Herberg 1", 101, 10, "adults"), ("S2", "Herberg 2", 751, 5, "adults")]
 MODEL_STEPS = [model.person_numbers, model.stays_current, model.data_window, model.periods, model.areas, model.episodes,
                model.stay_nights, model.refund_years, model.refund_cap_nights, model.cases_current,
-               model.episode_starts, model.area_population, model.missing_rates, indicator_assets.indicators,
+               model.episode_starts, model.person_months, model.area_population, model.missing_rates, indicator_assets.indicators,
                indicator_assets.indicators_published]
 
 

@@ -21,6 +21,7 @@ S1 (101) has 10 beds, S2 (751) 5; population 101: 10,000, 147: 5,000, 751: 20,00
 from __future__ import annotations
 
 from datetime import date as d
+from pathlib import Path
 
 import pytest
 
@@ -345,9 +346,37 @@ def test_units_counted_once_per_period_are_never_repeated(world, warehouse):
     assert {"exits", "new_episodes", "episodes_over_90_days_share", "returns_within_12m_share"} <= {u.indicator for u in once}
     for conn in (world, warehouse):
         assert {u.indicator: repeated_units(conn, u) for u in once} == {u.indicator: 0 for u in once}
-    # The check can fail: persons in shelter repeat across the stays of a period.
-    persons = next(u for u in units if u.indicator == "persons_in_shelter")
+    # The check can fail: persons in shelter repeat across the stays of a period (counted the
+    # literal way, by distinct, in tests/distinct_counts/).
+    persons = next(u for u in read_units(DISTINCT_COUNTS) if u.indicator == "persons_in_shelter")
     assert not persons.units_once and repeated_units(warehouse, persons) > 0
+
+
+# The files `units: month masks` replaced: the spec read literally, persons counted by distinct.
+DISTINCT_COUNTS = Path(__file__).parent / "distinct_counts"
+
+
+def test_month_masks_count_what_distinct_counts_count(world, warehouse):
+    """Persons counted by month masks (person_months) are the persons a distinct count finds: every
+    row of each mask file equals the row of its literal reading, on the hand-built world and on a
+    generated national-shaped run."""
+    from assets.indicator_units import read_units
+    from assets.indicators import INDICATOR_COLUMNS, INDICATOR_SQL_DIR
+
+    masked = {u.indicator for u in read_units(INDICATOR_SQL_DIR) if u.month_masks}
+    literal = read_units(DISTINCT_COUNTS)
+    assert {u.indicator for u in literal} == masked == {
+        "persons_in_shelter", "persons_beyond_refund_cap", "youth_persons_share", "first_time_persons",
+        "first_time_share", "monthly_flow"}
+    for conn in (world, warehouse):
+        for unit in literal:
+            stored = f"select {INDICATOR_COLUMNS} from indicators where indicator = '{unit.indicator}'"
+            expected = f"select {INDICATOR_COLUMNS} from ({unit.sql()})"
+            differing = conn.execute(f"select count(*) from (({expected} except all {stored}) union all "
+                                     f"({stored} except all {expected}))").fetchall()[0][0]
+            rows = conn.execute(f"select count(*) from ({stored}) where value > 0").fetchall()[0][0]
+            assert (unit.indicator, differing) == (unit.indicator, 0)
+            assert rows > 0, unit.indicator
 
 
 def attribution_world() -> World:

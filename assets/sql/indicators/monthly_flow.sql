@@ -3,31 +3,19 @@
 -- aggregate: count
 -- periods: month
 -- total: no
--- rollup: per area
+-- units: month masks
 -- status: case when breakdown in ('flow=inflow_new', 'flow=inflow_returning') and data_start > period_start - 730 then 'insufficient_history' else 'ok' end
 -- Entering = starting an episode, in the area of its first stay; leaving follows the exit rule
 -- (deceased is not an exit), in the area of the episode's last stay; "in shelter on the night of
--- the last day" = a stay covering that night.
-with first_entry_in_area as (
-    select p.period, a.level, a.area_code, s.person_no, s.first_time
-    from episode_starts s
-    join indicator_periods p on s.first_entry between p.period_start and p.period_end
-    join area_members a using (municipality_code)
-    qualify row_number() over (partition by p.period, a.level, a.area_code, s.person_no order by s.first_entry) = 1
-)
-select period, level, area_code,
-       case when first_time then 'flow=inflow_new' else 'flow=inflow_returning' end as breakdown, person_no as unit
-from first_entry_in_area
+-- the last day" = a stay covering that night. A first-time start is the person's first of the
+-- month in every area it counts in (person_months), so the months with a start but no first-time
+-- start are the returning ones.
+select level, area_code, 'flow=inflow_new' as breakdown, month_word, first_time_starts as units from person_months
 union all
-select p.period, a.level, a.area_code,
-       case when e.exit_destination in ('own_housing', 'supported_housing') then 'flow=outflow_housing'
-            else 'flow=outflow_other' end, e.person_no
-from episodes e
-join indicator_periods p on e.exit_date between p.period_start and p.period_end
-join area_members a on a.municipality_code = e.exit_municipality_code
-where e.exit_destination <> 'deceased'
+select level, area_code, 'flow=inflow_returning', month_word, starts & ~first_time_starts from person_months
 union all
-select p.period, a.level, a.area_code, 'flow=active_end', s.person_no
-from stays_current s
-join indicator_periods p on s.entry_date <= p.period_end and (s.exit_date is null or s.exit_date > p.period_end)
-join area_members a using (municipality_code)
+select level, area_code, 'flow=outflow_housing', month_word, housing_exits from person_months
+union all
+select level, area_code, 'flow=outflow_other', month_word, other_exits from person_months
+union all
+select level, area_code, 'flow=active_end', month_word, active_at_end from person_months

@@ -1,7 +1,8 @@
 -- indicator: persons_in_shelter
 -- definition: "distinct persons with a stay active in the period"
 -- aggregate: count
--- Active in period: "entry_date <= period end and (exit_date empty or exit_date >= period start)".
-select p.period, s.municipality_code, '' as breakdown, s.person_no as unit
-from stays_current s
-join indicator_periods p on s.entry_date <= p.period_end and (s.exit_date is null or s.exit_date >= p.period_start)
+-- units: month masks
+-- Active in period: "entry_date <= period end and (exit_date empty or exit_date >= period start)";
+-- person_months.active holds the months from each stay's entry to its exit (open: the cutoff).
+select level, area_code, '' as breakdown, month_word, active as units
+from person_months

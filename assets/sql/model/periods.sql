@@ -19,7 +19,12 @@ with months as (
            cast(month_start + interval 1 month - interval 1 day as date)
     from months
 )
-select period_type, period, cast(period_start as date) as period_start, period_end
+select period_type, period, cast(period_start as date) as period_start, period_end,
+       -- The period's months as person_months numbers them (month_numbers.sql): its word, its months,
+       -- and its last month alone.
+       month_no(period_start) // 60 as month_word,
+       month_bits(month_no(period_start) % 60, month_no(period_end) % 60) as month_mask,
+       month_bits(month_no(period_end) % 60, month_no(period_end) % 60) as last_month_mask
 from candidates, data_window
 where period_start >= data_start and period_end <= cutoff
 order by period_start, period_end desc
