@@ -250,3 +250,37 @@ def test_files_named_from_elsewhere_keep_their_lines(tmp_path, monkeypatch):
     assert [(p.file, p.line, p.column, p.rule) for p in report.problems if not p.warning] == [
         (str(given[0]), 3, "entry_date", "type_date"), (str(second), 2, "sex", "code")]
     assert report.accounts == {str(given[0]): (2, 1, 1), str(second): (1, 0, 1)}
+
+
+def test_overlaps_found_among_candidates_are_those_of_every_pair(tmp_path, monkeypatch):
+    """The overlap rule joins only the stays of persons a window marks as candidates; on a folder
+    dense with overlaps, touching stays, shared entry days, open stays and re-deliveries it finds
+    exactly the stays and messages the rule finds over every pair of a person's stays."""
+    import random
+    from datetime import date, timedelta
+
+    from assets import validate
+
+    rng = random.Random(20)
+    root = landing(tmp_path)
+    keys = [f"{i:02x}" * 32 for i in range(12)]
+    for quarter in range(1, 5):
+        lines = [STAYS]
+        for n in range(60):
+            entry = date(2024, 3 * quarter - 2, 1) + timedelta(days=rng.randrange(0, 85))
+            exit_date = "" if rng.random() < 0.1 else str(entry + timedelta(days=rng.choice([0, 1, 2, 3, 9, 40])))
+            stay_id = f"S001-{rng.randrange(0, 200)}" if rng.random() < 0.3 else f"S001-{quarter}-{n}"
+            lines.append(stay(stay_id=stay_id, person_key=rng.choice(keys), entry_date=str(entry),
+                              exit_date=exit_date, exit_destination="street" if exit_date else "", action_plan_date=""))
+        deliver(root, "shelter_stays", f"S001_2024-Q{quarter}.csv", lines)
+    files = sorted((root / "shelter_stays").glob("*.csv"))
+
+    def overlaps(report):
+        return sorted((p.file, p.line, p.message) for p in report.problems if p.rule == "overlapping_stay")
+
+    found = overlaps(validate_files(files))
+    every_pair = validate.OVERLAP_SQL.replace("from suspects a join suspects b on",
+                                              "from stays a join stays b on a.clean and b.clean and")
+    assert every_pair != validate.OVERLAP_SQL
+    monkeypatch.setattr(validate, "OVERLAP_SQL", every_pair)
+    assert found == overlaps(validate_files(files)) and len(found) > 20, len(found)
