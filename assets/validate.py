@@ -116,13 +116,21 @@ def quarantine(duckdb: DuckDBResource) -> dg.MaterializeResult:
                                           "problems_by_rule": dg.MetadataValue.json(by_rule)})
 
 
+def drop_view_left_by_publish(conn, staging: str) -> None:
+    """The last publish left the staging name as a view of the core table; a failed audit (or a
+    warehouse from before publishing by rename) left a table, which is simply replaced."""
+    if conn.execute("select count(*) from duckdb_views() where view_name = ? and schema_name = 'main'",
+                    [staging]).fetchall()[0][0]:
+        conn.execute(f"drop view {staging}")
+
+
 def staging_asset(dataset: Dataset) -> dg.AssetsDefinition:
     @dg.asset(name=f"staging_{dataset.name}", group_name="validate", kinds={"duckdb"}, deps=[quarantine],
               description=f"{dataset.name}: typed rows that keep every rule ({dataset.description}), with "
                           "the file, line, provider and period they came from; audited before publishing.")
     def _staging(duckdb: DuckDBResource) -> dg.MaterializeResult:
         with duckdb.get_connection() as conn:
-            conn.execute(f"drop view if exists staging_{dataset.name}")   # left by the last publish
+            drop_view_left_by_publish(conn, f"staging_{dataset.name}")
             conn.execute(f"""
                 create or replace table staging_{dataset.name} as
                 select r.source_file, r.line, f.provider, f.period, f.period_start, f.period_end, f.sha256,

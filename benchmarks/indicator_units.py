@@ -1,7 +1,7 @@
 """What each indicator file costs: every unit of assets/sql/indicators/ timed on a finished
 warehouse, and the kroner units' ("Who pays") share of the indicator time.
 
-    python -m benchmarks.indicator_units WAREHOUSE [--repeat N]
+    python -m benchmarks.indicator_units WAREHOUSE [--repeat N] [--only ID ...] [--json]
 
 Each unit's SELECT is materialised into a temp table (the warehouse is opened read-only), `repeat`
 times; its best time counts, so a cold cache does not decide. The total is what the `indicators`
@@ -11,6 +11,7 @@ asset spends in its units (the rest is writing the rows and the run id).
 from __future__ import annotations
 
 import argparse
+import json
 import time
 
 import duckdb
@@ -20,12 +21,14 @@ from assets.indicators import INDICATOR_SQL_DIR
 from pipelines.settings import Settings
 
 
-def unit_seconds(warehouse: str, repeat: int) -> dict[str, float]:
+def unit_seconds(warehouse: str, repeat: int, only: list[str] | None = None) -> dict[str, float]:
     # The pipeline's own memory cap, so the units run as they do in a run.
     config = {"memory_limit": Settings.resolve().duckdb_memory_limit}
     with duckdb.connect(warehouse, read_only=True, config=config) as conn:
         seconds = {}
         for unit in read_units(INDICATOR_SQL_DIR):
+            if only and unit.indicator not in only:
+                continue
             best = float("inf")
             for _ in range(repeat):
                 start = time.perf_counter()
@@ -39,8 +42,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("warehouse")
     parser.add_argument("--repeat", type=int, default=2)
+    parser.add_argument("--only", nargs="+", help="time these indicators only")
+    parser.add_argument("--json", action="store_true", help="print {seconds, units} as JSON (for benchmarks.run)")
     args = parser.parse_args()
-    seconds = unit_seconds(args.warehouse, args.repeat)
+    seconds = unit_seconds(args.warehouse, args.repeat, args.only)
+    if args.json:
+        print(json.dumps({"seconds": sum(seconds.values()), "units": seconds}))
+        return
     kroner = {name: s for name, s in seconds.items() if name.endswith("_dkk")}
     others = sum(s for name, s in seconds.items() if name not in kroner)
     for name, s in sorted(seconds.items(), key=lambda item: -item[1]):

@@ -110,7 +110,10 @@ def bench_scale(work: Path, scale: float, with_incremental: bool) -> dict:
     differ = disagreements(pipeline_figures(home), baseline.output["national"])
     if differ:
         raise SystemExit("pandas and the pipeline disagree:\n  " + "\n  ".join(differ))
+    # Like for like: the pipeline's own indicator units for the baseline's four figures, on its warehouse.
+    four = measure("benchmarks.indicator_units", str(home / "warehouse.duckdb"), "--only", *CORE_INDICATORS, "--json")
     result = {"scale": scale, "rows": floor.output["rows"], "floor": floor, "baseline": baseline, "pipeline": pipeline,
+              "four": four,
               "bytes": sum(f.stat().st_size for f in data.rglob("*.csv"))}
     if with_incremental:
         print(f"== {scale:g}x: incremental runs (last quarter held back, then added, then nothing new)",
@@ -125,7 +128,8 @@ def gib(n: int) -> str:
 
 def table(results: list[dict]) -> str:
     head = ["scale", "rows read", "floor s", "store floor s", "pandas s", *[f"{s} s" for s in STAGES], "pipeline s",
-            "ingest→indicators s", "÷ floor", "÷ store floor", "pandas ÷ it", "pages", "peak RSS GiB (pipeline / pandas)"]
+            "ingest→indicators s", "÷ floor", "÷ store floor", "pandas ÷ it", "its 4 figures s", "pandas ÷ its 4",
+            "pages", "peak RSS GiB (pipeline / pandas)"]
     lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     for r in results:
         stages = r["pipeline"].output["stages"]
@@ -135,6 +139,7 @@ def table(results: list[dict]) -> str:
             f"{r['scale']:g}×", f"{r['rows']:,}", f"{floor:.1f}", f"{store:.1f}", f"{r['baseline'].output['seconds']:.1f}",
             *[f"{stages[s]['seconds']:.1f}" for s in STAGES], f"{r['pipeline'].output['total_seconds']:.1f}",
             f"{core:.1f}", f"{core / floor:.1f}", f"{core / store:.1f}", f"{r['baseline'].output['seconds'] / core:.2f}",
+            f"{r['four'].output['seconds']:.1f}", f"{r['baseline'].output['seconds'] / r['four'].output['seconds']:.1f}",
             str(r["pipeline"].output["pages"]),
             f"{gib(r['pipeline'].peak_rss)} / {gib(r['baseline'].peak_rss)}"]) + " |")
     peaks = ["", "Peak RSS per stage (GiB): " + "; ".join(

@@ -91,6 +91,17 @@ def test_a_half_copied_folder_is_stopped_with_the_counts(processed, tmp_path):
     assert result.returncode == 1, result.stdout + result.stderr
     assert "more than the 25% allowed (HFMON_MAX_VOLUME_DROP)" in result.stdout
     assert after == before
+    # The copy completed (one file also touched, so the run is not 'nothing new'), the next run
+    # replaces the staging tables the stopped run left and publishes the same figures.
+    landing, _ = processed
+    shutil.copytree(landing, tmp_path / "landing", dirs_exist_ok=True)
+    first = sorted((tmp_path / "landing" / "shelter_stays").glob("*.csv"))[0]
+    first.write_text(first.read_text() + "\n")
+    rerun = subprocess.run([*HFMON, "run", "--data", str(tmp_path / "landing"), "--home", str(tmp_path / "home")],
+                           capture_output=True, text=True, timeout=600)
+    assert rerun.returncode == 0, rerun.stdout[-3000:] + rerun.stderr[-3000:]
+    model = ("stays_current", "indicators")              # (shelter_stays holds the touched file's new hash)
+    assert fingerprint(tmp_path / "home" / "warehouse.duckdb", model) == {t: before[t] for t in model}
 
 
 def test_volume_rule():
