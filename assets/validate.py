@@ -63,10 +63,10 @@ OVERLAP_SQL = """
         -- can have an overlap: one window finds them, so the pairwise rule below joins their stays
         -- alone instead of everyone's (a self-join on the pseudonym was 23 s at 100x).
         select distinct person_key from (
-            select person_key, entry_date, least(ends, max(ends) over (partition by person_key order by entry_date, ends
-                                                 rows between unbounded preceding and 1 preceding)) - entry_date as shared
+            select person_key, entry_date, ends, max(ends) over (partition by person_key order by entry_date, ends
+                                                                 rows between unbounded preceding and 1 preceding) as earlier_ends
             from stays where clean)
-        where shared > 1
+        where least(ends, earlier_ends) - entry_date > 1 and earlier_ends is not null   -- (least skips a NULL)
     ), suspects as (
         select * from stays semi join candidates using (person_key) where clean
     ), later as (
