@@ -25,6 +25,8 @@ A file starts with a header of `-- key: value` lines, then one SELECT of *facts*
                                   of that count indicator, whose facts are the same: its value is
                                   the denominator instead of counting them again; a test holds
                                   every such file to it)
+    -- persons: person_months.nights   (kroner only, likewise: the persons whose mask in that column
+                                  of person_months meets the period, for a total without breakdown)
     -- rollup: per area          (facts carry `level` and `area_code` instead of `municipality_code`,
                                   one set of rows per area, by joining `area_members`: for rules that
                                   judge a person within each area, e.g. by their first exit among
@@ -175,6 +177,12 @@ class IndicatorUnit:
         persons = (f"""left join indicators q on q.indicator = '{self.persons}' and q.level = g.level
                        and q.area_code = g.area_code and q.period = g.period and q.breakdown = g.breakdown"""
                    if self.persons else "")
+        if self.persons.startswith("person_months."):
+            masks = (f"select level, area_code, '' as breakdown, month_word, "
+                     f"{self.persons.removeprefix('person_months.')} as units from person_months")
+            persons = f"""left join ({self.mask_counts(MASK_AGGREGATES['count'], masks)}) q
+                          on q.level = g.level and q.area_code = g.area_code and q.period = g.period
+                             and q.breakdown = g.breakdown"""
         value, numerator, denominator = FILLED[self.aggregate]
         divides = "coalesce(denominator, 0) = 0" if self.aggregate in ("share", "ratio", "median") else "false"
         unpriced = "coalesce(a.unpriced, false)" if self.aggregate == "kroner" else "false"
@@ -218,13 +226,7 @@ class IndicatorUnit:
         for `rollup: per area`, grouped as the facts already name their areas; for `units: month
         masks`, the rows whose masks meet each period's months, counted by identical masks."""
         if self.month_masks:
-            hits = ", hits" if self.aggregate == "share" else ""
-            return f"""
-            select p.period, w.breakdown, w.level, w.area_code, {aggregate}
-            from (select level, area_code, breakdown, month_word, units{hits}, count(*) as persons
-                  from facts where units <> 0 group by all) w
-            join indicator_periods p on p.month_word = w.month_word and w.units & p.month_mask <> 0
-            group by p.period, w.breakdown, w.level, w.area_code"""
+            return self.mask_counts(aggregate, "select * from facts", hits=self.aggregate == "share")
         if self.per_area:
             return f"""
             select period, breakdown, level, area_code, {aggregate}
@@ -240,6 +242,19 @@ class IndicatorUnit:
             from facts f join municipalities m using (municipality_code)
             group by grouping sets ((f.period, f.breakdown), (f.period, f.breakdown, m.region_code),
                                     (f.period, f.breakdown, m.region_code, f.municipality_code))"""
+
+
+    @staticmethod
+    def mask_counts(aggregate: str, masks: str, hits: bool = False) -> str:
+        """Rows of month masks (level, area_code, breakdown, month_word, units[, hits]) counted per
+        period they meet: identical masks are counted together first, so each period is tested
+        against a few thousand distinct masks per area rather than every person's row."""
+        return f"""
+            select p.period, w.breakdown, w.level, w.area_code, {aggregate}
+            from (select level, area_code, breakdown, month_word, units{", hits" if hits else ""}, count(*) as persons
+                  from ({masks}) where units <> 0 group by all) w
+            join indicator_periods p on p.month_word = w.month_word and w.units & p.month_mask <> 0
+            group by p.period, w.breakdown, w.level, w.area_code"""
 
 
 def read_units(folder: Path) -> list[IndicatorUnit]:

@@ -138,11 +138,12 @@ def episode_starts(duckdb: DuckDBResource) -> dg.MaterializeResult:
 
 
 @dg.asset(group_name="model", kinds={"duckdb"},
-          deps=[stays_current, episodes, episode_starts, refund_cap_nights, data_window, municipalities_table])
+          deps=[stays_current, episodes, episode_starts, stay_nights, refund_cap_nights, cases_current, data_window,
+                municipalities_table])
 def person_months(duckdb: DuckDBResource) -> dg.MaterializeResult:
     """The months each person counts in, per area (municipality, region, DK), as bit masks: what
-    makes a period's distinct persons a count of rows (active, starting, exiting, beyond the refund
-    cap, young)."""
+    makes a period's distinct persons a count of rows (active, starting, exiting, with a night,
+    beyond the refund cap, young, in a Housing First case)."""
     return materialise(duckdb, "person_months")
 
 

@@ -367,7 +367,7 @@ def test_month_masks_count_what_distinct_counts_count(world, warehouse):
     literal = read_units(DISTINCT_COUNTS)
     assert {u.indicator for u in literal} == masked == {
         "persons_in_shelter", "persons_beyond_refund_cap", "youth_persons_share", "first_time_persons",
-        "first_time_share", "monthly_flow"}
+        "first_time_share", "monthly_flow", "hf_persons"}
     for conn in (world, warehouse):
         for unit in literal:
             stored = f"select {INDICATOR_COLUMNS} from indicators where indicator = '{unit.indicator}'"
@@ -480,7 +480,7 @@ def test_inflow_check_fails_when_a_person_counts_as_new_and_returning(tmp_path):
 
 
 def test_persons_named_by_a_kroner_file_are_its_units(world, warehouse):
-    """`persons: <indicator>` takes the persons behind kroner amounts from a count indicator: hold
+    """`persons: <indicator>` (or a person_months mask) takes the persons behind kroner amounts from a count: hold
     every such file to it (its own facts, counted distinct, give the same persons) on the hand-built
     world and on a generated run."""
     from dataclasses import replace
@@ -489,7 +489,7 @@ def test_persons_named_by_a_kroner_file_are_its_units(world, warehouse):
     from assets.indicators import INDICATOR_SQL_DIR
 
     borrowing = [u for u in read_units(INDICATOR_SQL_DIR) if u.persons]
-    assert [u.indicator for u in borrowing] == ["hf_cost_dkk"]
+    assert [u.indicator for u in borrowing] == ["cost_beyond_refund_cap_dkk", "hf_cost_dkk", "shelter_cost_dkk"]
     for conn in (world, warehouse):
         for unit in borrowing:
             counted = replace(unit, persons="")

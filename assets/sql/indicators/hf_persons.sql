@@ -1,7 +1,12 @@
 -- indicator: hf_persons
 -- definition: "distinct persons with a CTI, ICM or ACT case active in the period (by the case's municipality); breakdown by method"
 -- aggregate: count
-select p.period, c.municipality_code, unnest(['', 'method=' || c.method]) as breakdown, c.person_no as unit
-from cases_current c
-join indicator_periods p on c.start_date <= p.period_end and (c.end_date is null or c.end_date >= p.period_start)
-where c.method in ('CTI', 'ICM', 'ACT')
+-- units: month masks
+-- person_months.hf_<method> holds the months from each case's start to its end (open: the cutoff).
+select level, area_code, '' as breakdown, month_word, hf_cti | hf_icm | hf_act as units from person_months
+union all
+select level, area_code, 'method=CTI', month_word, hf_cti from person_months
+union all
+select level, area_code, 'method=ICM', month_word, hf_icm from person_months
+union all
+select level, area_code, 'method=ACT', month_word, hf_act from person_months

@@ -1,6 +1,7 @@
 -- indicator: shelter_cost_dkk
 -- definition: "Σ over the nights in the period of the rate of the night's shelter for the night's calendar year"
 -- aggregate: kroner
+-- persons: person_months.nights
 -- status: case when not exists (select 1 from shelter_rates) then 'no_data' else 'ok' end
 -- By acting municipality. A period lies within one calendar year, so its nights share the year's
 -- rate; a shelter without a rate for that year leaves the amount NULL (the area and period: no_data).

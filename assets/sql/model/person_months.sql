@@ -17,6 +17,10 @@
 --   housing_exits, other_exits  an exit (not deceased) to a housing destination or elsewhere, in
 --                      the area of the episode's last stay
 --   beyond_cap         a night beyond the state refund cap (refund_cap_nights)
+--   nights             a night in a shelter (stay_nights: the persons behind shelter kroner)
+--   hf_cti, hf_icm, hf_act  a Housing First case of that method active in it ("start_date <=
+--                      period end and (end_date empty or end_date >= period start)"), in the
+--                      area of the case's municipality
 --   youth              person-level, the same in every area: their latest episode started by the
 --                      month's end has age 18-24 ("for a person, their latest episode active in
 --                      the period"; episodes follow one another, so at a period's end the latest
@@ -44,6 +48,14 @@ with spans as (
     select person_no, municipality_code, 'beyond_cap', month_no(first_night), month_no(last_night)
     from refund_cap_nights
     union all
+    select person_no, municipality_code, 'nights', month_no(first_night), month_no(last_night)
+    from stay_nights
+    union all
+    select c.person_no, c.municipality_code, 'hf_' || lower(c.method), month_no(c.start_date),
+           month_no(coalesce(c.end_date, w.cutoff))
+    from cases_current c, data_window w
+    where c.method in ('CTI', 'ICM', 'ACT')
+    union all
     -- Each youth episode from its start's month to the month before the person's next start.
     select person_no, null, 'youth', month_no(first_entry),
            coalesce(lead(month_no(first_entry)) over (partition by person_no order by first_entry),
@@ -65,21 +77,28 @@ with spans as (
            bit_or(bits) filter (where kind = 'first_time_start') as first_time_starts,
            bit_or(bits) filter (where kind = 'housing_exit') as housing_exits,
            bit_or(bits) filter (where kind = 'other_exit') as other_exits,
-           bit_or(bits) filter (where kind = 'beyond_cap') as beyond_cap
+           bit_or(bits) filter (where kind = 'beyond_cap') as beyond_cap,
+           bit_or(bits) filter (where kind = 'nights') as nights,
+           bit_or(bits) filter (where kind = 'hf_cti') as hf_cti,
+           bit_or(bits) filter (where kind = 'hf_icm') as hf_icm,
+           bit_or(bits) filter (where kind = 'hf_act') as hf_act
     from words
     join municipalities m using (municipality_code)   -- as the indicator template's roll-up does
     group by person_no, municipality_code, m.region_code, month_word
 ), by_area as (
     select person_no, 'municipality' as level, municipality_code::varchar as area_code, month_word,
-           active, active_at_end, starts, first_time_starts, housing_exits, other_exits, beyond_cap
+           active, active_at_end, starts, first_time_starts, housing_exits, other_exits, beyond_cap, nights,
+           hf_cti, hf_icm, hf_act
     from by_municipality
     union all
     select person_no, 'region', region_code::varchar, month_word, bit_or(active), bit_or(active_at_end), bit_or(starts),
-           bit_or(first_time_starts), bit_or(housing_exits), bit_or(other_exits), bit_or(beyond_cap)
+           bit_or(first_time_starts), bit_or(housing_exits), bit_or(other_exits), bit_or(beyond_cap), bit_or(nights),
+           bit_or(hf_cti), bit_or(hf_icm), bit_or(hf_act)
     from by_municipality group by person_no, region_code, month_word
     union all
     select person_no, 'national', 'DK', month_word, bit_or(active), bit_or(active_at_end), bit_or(starts),
-           bit_or(first_time_starts), bit_or(housing_exits), bit_or(other_exits), bit_or(beyond_cap)
+           bit_or(first_time_starts), bit_or(housing_exits), bit_or(other_exits), bit_or(beyond_cap), bit_or(nights),
+           bit_or(hf_cti), bit_or(hf_icm), bit_or(hf_act)
     from by_municipality group by person_no, month_word
 ), youth as (
     select person_no, month_word, bit_or(bits) as youth from words where kind = 'youth' group by person_no, month_word
@@ -88,6 +107,7 @@ select a.person_no, a.level, a.area_code, a.month_word, coalesce(a.active, 0) as
        coalesce(a.active_at_end, 0) as active_at_end, coalesce(a.starts, 0) as starts,
        coalesce(a.first_time_starts, 0) as first_time_starts, coalesce(a.housing_exits, 0) as housing_exits,
        coalesce(a.other_exits, 0) as other_exits, coalesce(a.beyond_cap, 0) as beyond_cap,
-       coalesce(y.youth, 0) as youth
+       coalesce(a.nights, 0) as nights, coalesce(a.hf_cti, 0) as hf_cti, coalesce(a.hf_icm, 0) as hf_icm,
+       coalesce(a.hf_act, 0) as hf_act, coalesce(y.youth, 0) as youth
 from by_area a
 left join youth y using (person_no, month_word)
