@@ -139,7 +139,7 @@ def table(results: list[dict]) -> str:
             f"{r['scale']:g}×", f"{r['rows']:,}", f"{floor:.1f}", f"{store:.1f}", f"{r['baseline'].output['seconds']:.1f}",
             *[f"{stages[s]['seconds']:.1f}" for s in STAGES], f"{r['pipeline'].output['total_seconds']:.1f}",
             f"{core:.1f}", f"{core / floor:.1f}", f"{core / store:.1f}", f"{r['baseline'].output['seconds'] / core:.2f}",
-            f"{r['four'].output['seconds']:.1f}", f"{r['baseline'].output['seconds'] / r['four'].output['seconds']:.1f}",
+            f"{r['four'].output['seconds']:.2f}", f"{r['baseline'].output['seconds'] / r['four'].output['seconds']:.1f}",
             str(r["pipeline"].output["pages"]),
             f"{gib(r['pipeline'].peak_rss)} / {gib(r['baseline'].peak_rss)}"]) + " |")
     peaks = ["", "Peak RSS per stage (GiB): " + "; ".join(
