@@ -28,6 +28,12 @@ class Suite:
     where: tuple[str, ...] = ()                 # the frame's columns that say where a failure is (file, shelter)
 
 
+# Each staged stay once, from its row of the latest period (then the later line), as the core model
+# will take it: grouped with arg_max, which is cheaper than a window over every row.
+LATEST_STAY_ROWS = """select provider, arg_max(struct_pack({columns}), (period_end, line)) as stay
+                      from staging_shelter_stays group by provider, stay_id"""
+
+
 def per_file_structure(dataset: str, key: str | None, required: list[str], ordered: tuple[str, str] | None) -> str:
     """Per loaded file: rows read, accounted for (staged + quarantined), and structural counts."""
     checks = [f"count(*) filter (where {' or '.join(f'{c} is null' for c in required)}) as missing_required"]
@@ -99,14 +105,12 @@ SUITES = [
     # Plausibility: figures an analyst would question before publishing.
     Suite("shelter_stays_plausibility", "staging_shelter_stays", False,
           "Per shelter (at least 20 exits): unknown destinations at most 25% of exits; median stay 5-120 days.",
-          """with current as (
-                 select * from staging_shelter_stays
-                 qualify row_number() over (partition by provider, stay_id order by period_end desc, line desc) = 1)
-             select provider as shelter_id, count(exit_date) as exits,
-                    avg((exit_destination = 'unknown')::int) filter (where exit_date is not null)
+          f"""with current as ({LATEST_STAY_ROWS.format(columns="entry_date, exit_date, exit_destination")})
+             select provider as shelter_id, count(stay.exit_date) as exits,
+                    avg((stay.exit_destination = 'unknown')::int) filter (where stay.exit_date is not null)
                         as unknown_destination_share,
-                    median(exit_date - entry_date) as median_stay_days
-             from current group by provider having count(exit_date) >= 20""",
+                    median(stay.exit_date - stay.entry_date) as median_stay_days
+             from current group by provider having count(stay.exit_date) >= 20""",
           lambda gxe: {
               "unknown_destinations_over_25_percent": gxe.ExpectColumnValuesToBeBetween(
                   column="unknown_destination_share", max_value=0.25),
@@ -114,18 +118,22 @@ SUITES = [
                   column="median_stay_days", min_value=5, max_value=120)}, where=("shelter_id",)),
     Suite("occupancy_plausibility", "staging_shelter_stays", False,
           "Per shelter and complete quarter: occupancy at most 110% of its beds.",
-          """with current as (
-                 select * from staging_shelter_stays
-                 qualify row_number() over (partition by provider, stay_id order by period_end desc, line desc) = 1),
+          f"""with current as ({LATEST_STAY_ROWS.format(columns="entry_date, exit_date")}),
              quarters as (select distinct period_start, period_end from staging_shelter_stays
                           where period_end - period_start between 85 and 95),
-             cutoff as (select max(period_end) as cutoff from staging_shelter_stays)
+             cutoff as (select max(period_end) as cutoff from staging_shelter_stays),
+             spans as (select provider, stay.entry_date as entry, coalesce(stay.exit_date, cutoff.cutoff + 1) as ends
+                       from current cross join cutoff),
+             -- A stay meets the calendar quarters from its entry's up to its end: an equi-join on the
+             -- quarter, not a range join of every stay with every quarter.
+             by_quarter as (select provider, entry, ends,
+                                   unnest(range(date_trunc('quarter', entry), ends, interval 3 month))::date as quarter_start
+                            from spans)
              select c.provider as shelter_id, q.period_start as quarter_start,
-                    sum(least(coalesce(c.exit_date, cutoff.cutoff + 1), q.period_end + 1)
-                        - greatest(c.entry_date, q.period_start)) / (any_value(s.beds) * (q.period_end - q.period_start + 1))
-                        as occupancy
-             from current c cross join cutoff
-             join quarters q on c.entry_date <= q.period_end and coalesce(c.exit_date, cutoff.cutoff + 1) > q.period_start
+                    sum(least(c.ends, q.period_end + 1) - greatest(c.entry, q.period_start))
+                        / (any_value(s.beds) * (q.period_end - q.period_start + 1)) as occupancy
+             from by_quarter c
+             join quarters q on q.period_start = c.quarter_start
              join shelters s on s.shelter_id = c.provider
              group by c.provider, q.period_start, q.period_end""",
           lambda gxe: {"occupancy_over_110_percent": gxe.ExpectColumnValuesToBeBetween(column="occupancy",

@@ -183,3 +183,33 @@ def test_a_failed_blocking_check_leaves_the_last_good_core_tables(small_landing,
         staged, core = conn.execute("select (select count(*) from staging_shelter_stays), "
                                     "(select count(*) from shelter_stays)").fetchall()[0]
     assert staged < core
+
+
+def test_staging_keeps_the_rows_quarantine_typed_and_types_them_again_when_alone(small_landing, tmp_path):
+    """Each row is parsed once: staging is the typed table `quarantine` left, less its quarantined
+    rows. Staging materialised on its own (that table gone) parses the text again, to the same rows."""
+    root = copy_landing(small_landing, tmp_path / "landing")
+    target = sorted((root / "shelter_stays").glob("*.csv"))[3]
+    header, first, *rest = target.read_text().splitlines()
+    broken = first.split(",")
+    broken[header.split(",").index("entry_date")] = "2024-13-01"
+    target.write_text("\n".join([header, ",".join(broken), *rest]) + "\n")
+    settings_, run = run_pipeline(root, tmp_path / "home")
+    assert run.success
+    name = f"shelter_stays/{target.name}"
+    with duckdb.connect(str(settings_.warehouse), read_only=True) as conn:
+        assert conn.execute("select line, rule from quarantine where source_file = ?", [name]).fetchall() == [
+            (2, "type_date")]
+        assert conn.execute("select count(*) from duckdb_tables() where table_name like 'typed_%'").fetchall() == [(0,)]
+        assert conn.execute("select count(*), count(*) filter (where line = 2) from shelter_stays where source_file = ?",
+                            [name]).fetchall() == [(len(rest), 0)]
+        columns = [c for c, in conn.execute("select column_name from duckdb_columns() where table_name = 'shelter_stays' "
+                                            "order by column_index").fetchall()]
+    assert not [c for c in columns if c.endswith("_given")]
+    core = fingerprint(settings_.warehouse, ("shelter_stays",))["shelter_stays"]
+    with dg.DagsterInstance.ephemeral() as instance:
+        alone = build_definitions(settings_).resolve_implicit_global_asset_job_def().execute_in_process(
+            instance=instance, asset_selection=[dg.AssetKey("staging_shelter_stays")],
+            run_config={"loggers": {"step_progress": {}}}, raise_on_error=False)
+    assert alone.success
+    assert fingerprint(settings_.warehouse, ("staging_shelter_stays",))["staging_shelter_stays"] == core
