@@ -216,9 +216,14 @@ def insert_rows(conn, dataset: Dataset, encoding, delimiter, header: list[str], 
     """One streaming scan of files of one dialect into raw_<dataset>; DuckDB keeps the lines it
     could not split in `scan_rejects`."""
     # Numbering rows in the scan (`with ordinality`) keeps the insert on one core and doubles its time.
-    # DuckDB keeps insertion order, so the rows of a plain scan (no join that could reorder them)
+    # DuckDB keeps insertion order (documented for a SELECT from one table or table function, with
+    # preserve_insertion_order on), so the rows of a plain scan (no join, which could reorder them)
     # land in scan order with consecutive row ids; locate_rows works the lines out from those ids
     # and checks that each file's rows are contiguous.
+    if not conn.execute("select current_setting('preserve_insertion_order')").fetchall()[0][0]:
+        raise RuntimeError("DuckDB's preserve_insertion_order is off, so delivered rows could not be numbered by "
+                           "their line: turn it back on (the pipeline's connection sets it; DuckDB suggests turning "
+                           "it off when memory runs short: raise HFMON_DUCKDB_MEMORY instead)")
     present = set(header)
     columns = ", ".join(quote_identifier(c) if c in present else f"null as {quote_identifier(c)}"
                         for c in dataset.column_names)

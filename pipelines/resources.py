@@ -97,6 +97,8 @@ def build_resources(settings: Settings) -> dict:
             # (default 80% of RAM would let a 100x run take the machine).
             "memory_limit": settings.duckdb_memory_limit,
             "temp_directory": str(settings.home_dir / "duckdb-spill"),
+            # Delivered rows are numbered by their line from the order a scan stores them in.
+            "preserve_insertion_order": True,
         }),
         "landing": LandingFolder(path=str(settings.data_dir)),
         "home": HomeFolder(path=str(settings.home_dir)),

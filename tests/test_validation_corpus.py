@@ -284,3 +284,17 @@ def test_overlaps_found_among_candidates_are_those_of_every_pair(tmp_path, monke
     assert every_pair != validate.OVERLAP_SQL
     monkeypatch.setattr(validate, "OVERLAP_SQL", every_pair)
     assert found == overlaps(validate_files(files)) and len(found) > 20, len(found)
+
+
+def test_rows_are_not_numbered_by_line_when_duckdb_may_reorder_them():
+    """Lines come from the order a scan stores rows in, which DuckDB keeps only with
+    preserve_insertion_order on (its own advice when memory runs short is to turn it off)."""
+    import duckdb
+    import pytest
+
+    from assets.ingest import insert_rows
+    from checks.contract import SHELTER_STAYS
+
+    with duckdb.connect(config={"preserve_insertion_order": False}) as conn, \
+            pytest.raises(RuntimeError, match="preserve_insertion_order is off"):
+        insert_rows(conn, SHELTER_STAYS, "utf-8", ",", STAYS.split(","), ["S001_2024-Q1.csv"])
