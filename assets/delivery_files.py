@@ -21,6 +21,7 @@ from pathlib import Path
 
 from checks.contract import DELIVERED, Dataset, sql_text
 from checks.cpr import cpr_column, looks_like_cpr, redact
+from pipelines.resources import table_exists
 
 SNIFF_BYTES = 64 * 1024
 FILE_COLUMNS = ["source_file", "path", "dataset", "provider", "period", "period_start", "period_end",
@@ -263,8 +264,7 @@ def editor_lines(path: Path) -> list[tuple[int, int]]:
 def scanned_rejects(conn, rejects_table: str, scan_table: str) -> str:
     """SELECT of (path, line, error_type, csv_line) for the lines DuckDB could not split in the scans
     that stored their rejects under these names (no such table: nothing was rejected)."""
-    stored = conn.execute("select count(*) from duckdb_tables() where table_name = ?", [rejects_table]).fetchall()[0][0]
-    if not stored:
+    if not table_exists(conn, rejects_table):
         return "select null::varchar as path, null::bigint as line, null::varchar as error_type, " \
                "null::varchar as csv_line limit 0"
     return (f"select s.file_path as path, r.line, r.error_type::varchar as error_type, r.csv_line "

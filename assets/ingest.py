@@ -24,7 +24,7 @@ from assets.delivery_files import (DIGEST_TAG, FILE_COLUMNS, describe, editor_li
                                    scanned_rejects, text_scan, write_digest_record)
 from assets.reference import municipalities_table, shelters_table
 from checks.contract import DELIVERED, Dataset, quote_identifier
-from pipelines.resources import HomeFolder, LandingFolder, PublishedFolder
+from pipelines.resources import HomeFolder, LandingFolder, PublishedFolder, table_exists
 from pipelines.settings import code_version
 
 
@@ -162,8 +162,7 @@ def prepare_raw_tables(conn, dataset: Dataset) -> None:
     conn.execute("create table if not exists raw_versions (raw_table varchar primary key, version varchar)")
     version = code_version(*INGEST_CODE)
     stored = conn.execute("select version from raw_versions where raw_table = ?", [table]).fetchall()
-    present = conn.execute("select count(*) from duckdb_tables() where table_name = ?", [f"{table}_contents"]).fetchall()
-    if not stored or stored[0][0] != version or not present[0][0]:
+    if not stored or stored[0][0] != version or not table_exists(conn, f"{table}_contents"):
         contract = ", ".join(f"null::varchar as {quote_identifier(c)}" for c in dataset.column_names)
         conn.execute(f"create or replace table {table} as select null::varchar as source_file, null::bigint as line, "
                      f"{contract}, null::json as extra_columns limit 0")

@@ -17,7 +17,7 @@ from dagster_duckdb import DuckDBResource
 
 from assets.ingest import delivery_files, raw_tables
 from checks.contract import DELIVERED, SHELTER_STAYS, Dataset, quote_identifier, sql_text
-from pipelines.resources import OWNERS, table_metadata
+from pipelines.resources import OWNERS, table_exists, table_metadata
 
 STRUCTURE_MESSAGE = "the line cannot be split into the file's columns (wrong number of fields, a broken quote " \
                     "or bytes that are not text)"
@@ -144,8 +144,7 @@ def stage_typed_rows(conn, dataset: Dataset) -> None:
     """staging_<dataset>: the typed rows that keep every rule, which `quarantine` left, renamed, less the
     rules' helper columns. When they are gone (staging materialised on its own), typed again from text."""
     staging, typed = f"staging_{dataset.name}", f"typed_{dataset.name}"
-    if not conn.execute("select count(*) from duckdb_tables() where table_name = ? and schema_name = 'main'",
-                        [typed]).fetchall()[0][0]:
+    if not table_exists(conn, typed):
         type_rows(conn, dataset, temporary=False)
         drop_quarantined_rows(conn, typed)
     helpers = "; ".join(f"alter table {staging} drop column {quote_identifier(c + '_given')}"

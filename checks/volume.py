@@ -13,6 +13,7 @@ import dagster as dg
 from dagster_duckdb import DuckDBResource
 
 from checks.contract import DELIVERED, Dataset
+from pipelines.resources import table_exists
 from pipelines.settings import Settings
 
 
@@ -31,8 +32,7 @@ def volume_problem(dataset: str, staged: int, last_good: int | None, allowed_dro
 
 
 def table_rows(conn, table: str) -> int | None:
-    present = conn.execute("select count(*) from duckdb_tables() where table_name = ?", [table]).fetchall()[0][0]
-    return conn.execute(f"select count(*) from {table}").fetchall()[0][0] if present else None
+    return conn.execute(f"select count(*) from {table}").fetchall()[0][0] if table_exists(conn, table) else None
 
 
 def volume_check(dataset: Dataset) -> dg.AssetChecksDefinition:

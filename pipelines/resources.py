@@ -50,6 +50,11 @@ class Warehouse(DuckDBResource):
 OWNERS = ["team:hfmon-data"]
 
 
+def table_exists(conn, table: str) -> bool:
+    """Whether the warehouse (or this connection's temporary tables) holds a table of that name."""
+    return conn.execute("select count(*) from duckdb_tables() where table_name = ?", [table]).fetchall()[0][0] > 0
+
+
 def table_metadata(conn, table: str) -> dict:
     """What the Dagster UI shows of a warehouse table: its name, row count and column schema."""
     columns = conn.execute("select column_name, data_type, is_nullable from information_schema.columns "
