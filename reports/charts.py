@@ -11,6 +11,7 @@ Building a thousand Altair objects, one per chart, made the site take a minute."
 from __future__ import annotations
 
 import json
+import textwrap
 from functools import lru_cache
 
 import altair as alt
@@ -21,6 +22,7 @@ from reports.danish import PALETTE
 HEIGHT = 260
 HIDDEN_GREY = "#9e9e9e"
 FONT = 12          # the smallest text in a chart (legible on a phone)
+TITLE_LINE = 46    # characters per line of a chart title: a longer line is cut off on a 390 px phone
 CONFIG = alt.Config(
     aria=False,      # screen readers hear the chart's Danish description (aria-label), not Vega's field names
     axis=alt.AxisConfig(labelFontSize=FONT, titleFontSize=FONT),
@@ -43,7 +45,8 @@ TOOLTIP_VALUE = [alt.Tooltip("text:N", title=AXIS_TITLE), alt.Tooltip("base:N", 
 
 def _layered(layers: list, height: int = HEIGHT) -> alt.LayerChart:
     return alt.LayerChart(layer=layers, data=alt.Data(values=[]), description=DESCRIPTION, width="container",
-                          height=height, title=alt.TitleParams(TITLE, anchor="start", fontSize=14), config=CONFIG)
+                          height=height, title=alt.TitleParams(TITLE, anchor="start", fontSize=14),
+                          config=CONFIG)
 
 
 def _colour(field: str, columns: int | None = None) -> alt.Color:
@@ -79,13 +82,24 @@ def _stub_size(data: pd.DataFrame) -> float:
     return float(top) * 0.03 if pd.notna(top) and top > 0 else 0.03
 
 
+def title_lines(title: str) -> list[str]:
+    """A chart title in lines a phone shows whole (Vega draws a list of lines as one title): a long
+    title breaks after its last colon or comma that leaves a line short enough, else between words."""
+    if len(title) <= TITLE_LINE:
+        return [title]
+    breaks = [at + 1 for at, char in enumerate(title[:TITLE_LINE + 1]) if char in ":," and title[at + 1:at + 2] == " "]
+    if breaks:
+        return [title[:breaks[-1]], *title_lines(title[breaks[-1]:].strip())]
+    return textwrap.wrap(title, TITLE_LINE, break_long_words=False)
+
+
 def chart_spec(shape: str, data: pd.DataFrame, title: str, description: str, axis_title: str, *,
                order: list[str] | None = None, share: bool = False, whole: bool = False, stacked: bool = False,
                marker: tuple[str, str] | None = None, height: int = HEIGHT) -> dict:
     """A Vega-Lite spec (a dict) of one shape, filled with its data, texts and category order."""
     text = _template(shape, share, whole, stacked, marker is not None, height)
     order = order or []
-    filled = {TITLE: title, DESCRIPTION: description, AXIS_TITLE: axis_title,
+    filled = {TITLE: title_lines(title), DESCRIPTION: description, AXIS_TITLE: axis_title,
               MARKER_AT: marker[0] if marker else "", MARKER_NOTE: marker[1] if marker else ""}
     for token, value in filled.items():
         text = text.replace(json.dumps(token, ensure_ascii=False), json.dumps(value, ensure_ascii=False))

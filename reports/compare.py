@@ -112,7 +112,7 @@ def map_chart(figures: pd.DataFrame, title: str) -> dict:
     """The municipalities coloured by the chosen key rate; a municipality whose figure is hidden is
     grey and says so in its tooltip. The boundaries and figures go into a template built once."""
     spec = json.loads(map_template())
-    spec["title"]["text"] = title
+    spec["title"]["text"] = charts.title_lines(title)
     spec["data"] = {"values": boundaries(), "format": {"type": "topojson", "feature": "stdin"}}
     lookup = next(t for t in spec["transform"] if "lookup" in t)
     lookup["from"]["data"] = {"values": json.loads(figures[["code", *LOOKUP]].to_json(orient="records"))}

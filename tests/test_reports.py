@@ -248,3 +248,14 @@ def test_printed_to_a4_the_charts_fit_and_fold_outs_print_open(small_run, browse
     pdf = page.pdf(path=str(tmp_path / "101.pdf"), format="A4")
     assert pdf[:4] == b"%PDF"
     page.close()
+
+
+def test_a_long_chart_title_is_drawn_in_lines_a_phone_shows_whole():
+    """At 390 px a title line longer than TITLE_LINE characters was cut off ('… pr. kvarta')."""
+    from reports.charts import TITLE_LINE, title_lines
+
+    assert title_lines("Forløb over 90 dage: faktisk og mål") == ["Forløb over 90 dage: faktisk og mål"]
+    assert title_lines("Personer på herberg pr. 10.000 indbyggere, pr. kvartal") == [
+        "Personer på herberg pr. 10.000 indbyggere,", "pr. kvartal"]
+    long = "Nætter ud over refusionsgrænsen pr. 10.000 indbyggere, 2025 (de 25 højeste)"
+    assert " ".join(title_lines(long)) == long and all(len(line) <= TITLE_LINE for line in title_lines(long))
