@@ -16,119 +16,32 @@ import dagster as dg
 from dagster_duckdb import DuckDBResource
 
 from assets.ingest import delivery_files, raw_tables
-from checks.contract import DELIVERED, SHELTER_STAYS, Dataset, quote_identifier, sql_text
+from assets.problems import drop_quarantined_rows, find_problems, type_rows
+from assets.revalidation import (can_judge_changes_only, judge_changed_contents, record_published_contents,
+                                 record_validated_contents, remember_quarantined_stays, validation_version)
+from checks.contract import DELIVERED, SHELTER_STAYS, Dataset, quote_identifier
 from pipelines.resources import OWNERS, table_exists, table_metadata
-
-STRUCTURE_MESSAGE = "the line cannot be split into the file's columns (wrong number of fields, a broken quote " \
-                    "or bytes that are not text)"
-DUPLICATE_KEY = {"shelter_stays": "stay_id", "interventions": "case_id"}
-# What a staging row carries of its delivery, after its source file and line.
-DELIVERY_COLUMNS = "f.provider, f.period, f.period_start, f.period_end, f.sha256"
-
-
-def problems_sql(dataset: Dataset) -> str:
-    """Every broken column rule, row rule and unreadable line of raw_<dataset>, from typed_<dataset>."""
-    parts = [dataset.column_problems(f"typed_{dataset.name}", "source_file, line")]
-    if dataset.rules:
-        parts.append(dataset.rule_problems(f"typed_{dataset.name}", "t.source_file, t.line",
-                                           "join delivery_files f using (source_file)"))
-    if key := DUPLICATE_KEY.get(dataset.name):
-        parts.append(f"""
-            select t.source_file, t.line, {sql_text(key)}, 'duplicate_{key}',
-                   {sql_text(key)} || ' appears more than once in this file (first on line ' || r.first_line || ')'
-            from typed_{dataset.name} t
-            join (select source_file, {key}, min(line) as first_line from typed_{dataset.name}
-                  where {key} is not null group by all having count(*) > 1) r
-                on r.source_file = t.source_file and r.{key} = t.{key} and t.line > r.first_line""")
-    parts.append(f"""
-        select source_file, line, null, 'csv_structure', {sql_text(STRUCTURE_MESSAGE)} || ' (' || lower(error_type) || ')'
-        from raw_{dataset.name}_rejects""")
-    return " union all ".join(parts)
-
-
-# Cross-row (data contract): "two stays of one person that overlap by more than one day" quarantine
-# the later-delivered stay: every row of it, so no older version of it takes its place. A stay is
-# judged by its row from the latest period it was delivered in (a clean row wins a tie, then the
-# later file and line); if that row was itself quarantined the stay is left out: its true dates are
-# not known. The message names the earliest-delivered stay it overlaps.
-OVERLAP_SQL = """
-    with stays as (
-        select t.provider, t.stay_id, t.person_key, t.entry_date, coalesce(t.exit_date, date '9999-12-31') as ends,
-               p.line is null as clean, min(f.period_start) over stay as first_delivered
-        from typed_shelter_stays t
-        join delivery_files f using (source_file)
-        left join found_problems p on p.source_file = t.source_file and p.line = t.line
-        window stay as (partition by t.provider, t.stay_id)
-        qualify row_number() over (stay order by f.period_end desc, clean desc, t.source_file desc, t.line desc) = 1
-    ), candidates as (
-        -- Only a person with a stay entering more than one day before an earlier-entered stay ends
-        -- can have an overlap: one window finds them, so the pairwise rule below joins their stays
-        -- alone instead of everyone's (a self-join on the pseudonym was 23 s at 100x).
-        select distinct person_key from (
-            select person_key, entry_date, ends, max(ends) over (partition by person_key order by entry_date, ends
-                                                                 rows between unbounded preceding and 1 preceding) as earlier_ends
-            from stays where clean)
-        where least(ends, earlier_ends) - entry_date > 1 and earlier_ends is not null   -- (least skips a NULL)
-    ), suspects as (
-        select * from stays semi join candidates using (person_key) where clean
-    ), later as (
-        select b.provider, b.stay_id,
-               arg_min(struct_pack(shelter := a.provider, entry := a.entry_date),
-                       (a.first_delivered, a.entry_date, a.provider, a.stay_id)) as other
-        from suspects a join suspects b on a.person_key = b.person_key
-            and least(a.ends, b.ends) - greatest(a.entry_date, b.entry_date) > 1
-            and (a.first_delivered, a.entry_date, a.provider, a.stay_id) < (b.first_delivered, b.entry_date, b.provider, b.stay_id)
-        group by all
-    )
-    select t.source_file, t.line, 'entry_date', 'overlapping_stay',
-           'this stay overlaps another stay of the same person by more than one day (shelter '
-           || l.other.shelter || ', entry ' || l.other.entry || '); correct the dates'
-    from typed_shelter_stays t join later l on l.provider = t.provider and l.stay_id = t.stay_id
-    anti join found_problems p on p.source_file = t.source_file and p.line = t.line
-"""
-
-
-def type_rows(conn, dataset: Dataset, temporary: bool) -> None:
-    """typed_<dataset>: raw_<dataset> parsed, each row with its delivery and `<column>_given` flags."""
-    conn.execute(f"""create or replace {'temp ' if temporary else ''}table typed_{dataset.name} as
-                     select r.source_file, r.line, {DELIVERY_COLUMNS}, {dataset.typed_columns(given=True)}
-                     from raw_{dataset.name} r join delivery_files f using (source_file)""")
-
-
-def drop_quarantined_rows(conn, table: str) -> None:
-    conn.execute(f"delete from {table} t using quarantine q where q.source_file = t.source_file and q.line = t.line")
-
-
-def find_problems(conn, keep_typed: bool = False) -> None:
-    """Table `quarantine` from the raw tables (the pipeline and `hfmon validate` both run this).
-    With `keep_typed`, the typed rows that keep every rule stay behind as table typed_<dataset>, each
-    with its delivery, for the staging assets: every row is parsed once (parsing again from text was 15 s at 100x)."""
-    for dataset in DELIVERED:
-        type_rows(conn, dataset, temporary=not keep_typed)
-    union = " union all ".join(f"select *, {sql_text(d.name)} as dataset from ({problems_sql(d)})" for d in DELIVERED)
-    conn.execute(f"create or replace temp table found_problems as {union}")
-    conn.execute(f"insert into found_problems select *, 'shelter_stays' from ({OVERLAP_SQL})")
-    conn.execute("""
-        create or replace table quarantine as
-        select p.source_file, p.line, p.column_name, p.rule, p.message, p.dataset, f.provider, f.period
-        from found_problems p join delivery_files f using (source_file)
-        order by p.dataset, p.source_file, p.line, p.column_name, p.rule
-    """)
-    for dataset in DELIVERED:
-        if keep_typed:
-            drop_quarantined_rows(conn, f"typed_{dataset.name}")
-        else:
-            conn.execute(f"drop table typed_{dataset.name}")
-    conn.execute("drop table found_problems")
-
 
 @dg.asset(group_name="validate", kinds={"duckdb"}, deps=raw_tables)
 def quarantine(duckdb: DuckDBResource) -> dg.MaterializeResult:
-    """One row per problem found in a delivered row: file, line, column, rule and a message."""
+    """One row per problem found in a delivered row: file, line, column, rule and a message. Only the
+    contents new or gone since the core tables were published are judged (assets/revalidation.py)."""
     with duckdb.get_connection() as conn:
-        find_problems(conn, keep_typed=True)
+        for dataset in DELIVERED:   # what a run whose audit failed left
+            conn.execute(f"drop table if exists staging_{dataset.name}_removed; "
+                         f"drop table if exists staging_{dataset.name}_added")
+        version = validation_version(conn)
+        if can_judge_changes_only(conn, version):
+            judged = f"{judge_changed_contents(conn)} new or changed contents"
+        else:
+            find_problems(conn, keep_typed=True)
+            remember_quarantined_stays(conn, "typed_shelter_stays")
+            judged = "every row"
+        for dataset in DELIVERED:
+            drop_quarantined_rows(conn, f"typed_{dataset.name}")
+        record_validated_contents(conn, version)
         by_rule = dict(conn.execute("select rule, count(*) from quarantine group by rule order by rule").fetchall())
-    return dg.MaterializeResult(metadata={"dagster/row_count": sum(by_rule.values()),
+    return dg.MaterializeResult(metadata={"dagster/row_count": sum(by_rule.values()), "judged": judged,
                                           "problems_by_rule": dg.MetadataValue.json(by_rule)})
 
 
@@ -142,18 +55,26 @@ def drop_view_left_by_publish(conn, staging: str) -> None:
 
 def stage_typed_rows(conn, dataset: Dataset) -> None:
     """staging_<dataset>: the typed rows that keep every rule, which `quarantine` left, renamed, less the
-    rules' helper columns. When they are gone (staging materialised on its own), typed again from text."""
-    staging, typed = f"staging_{dataset.name}", f"typed_{dataset.name}"
+    rules' helper columns. When `quarantine` judged only what changed, they are the rows to add, and
+    staging_<dataset> is a view: the core table less staging_<dataset>_removed, plus them. When they
+    are gone (staging materialised on its own), every row is typed again from text."""
+    staging, typed, removed = f"staging_{dataset.name}", f"typed_{dataset.name}", f"staging_{dataset.name}_removed"
     if not table_exists(conn, typed):
+        conn.execute(f"drop table if exists {removed}")
         type_rows(conn, dataset, temporary=False)
         drop_quarantined_rows(conn, typed)
-    helpers = "; ".join(f"alter table {staging} drop column {quote_identifier(c + '_given')}"
+    changes_only = table_exists(conn, removed)
+    stored = f"{staging}_added" if changes_only else staging
+    helpers = "; ".join(f"alter table {stored} drop column {quote_identifier(c + '_given')}"
                         for c in dataset.column_names)
+    view = f"""; create view {staging} as select * from {dataset.name} anti join {removed} using (source_file, line)
+               union all by name select * from {stored}""" if changes_only else ""
     conn.execute(f"""
         begin;
         drop table if exists {staging};
-        alter table {typed} rename to {staging};
-        {helpers};
+        drop table if exists {stored};
+        alter table {typed} rename to {stored};
+        {helpers}{view};
         commit""")
 
 
@@ -237,14 +158,20 @@ def core_asset(dataset: Dataset) -> dg.AssetsDefinition:
                           "checks on it and on deliveries passed (write-audit-publish).")
     def _core(duckdb: DuckDBResource) -> dg.MaterializeResult:
         with duckdb.get_connection() as conn:
-            # Published by renaming, not copying (a copy was 16 s at 100x); the staging name stays a
-            # view of the same rows for whatever reads it after the swap, until the next run stages anew.
-            conn.execute(f"""
-                begin;
+            # Published by renaming, not copying (a copy was 16 s at 100x), or, when only changed
+            # contents were judged, by deleting and adding their rows; the staging name stays a view
+            # of the same rows for whatever reads it after the swap, until the next run stages anew.
+            removed = f"{staging}_removed"
+            publish = f"""
+                delete from {dataset.name} c using {removed} r where r.source_file = c.source_file and r.line = c.line;
+                insert into {dataset.name} by name select * from {staging}_added;
+                create or replace view {staging} as select * from {dataset.name};
+                drop table {removed};
+                drop table {staging}_added""" if table_exists(conn, removed) else f"""
                 drop table if exists {dataset.name};
                 alter table {staging} rename to {dataset.name};
-                create view {staging} as select * from {dataset.name};
-                commit""")
+                create view {staging} as select * from {dataset.name}"""
+            conn.execute(f"begin; {publish}; {record_published_contents(dataset.name)}; commit")
             metadata = table_metadata(conn, dataset.name)
         return dg.MaterializeResult(metadata=metadata)
 

@@ -18,7 +18,8 @@ import duckdb
 COMPARED = {"indicators": "* exclude (run_id) from {schema}.indicators",
             "indicators_published": "* from {schema}.indicators_published",
             "quarantine": "* from {schema}.quarantine", "shelter_stays": "* from {schema}.shelter_stays",
-            "interventions": "* from {schema}.interventions", "episodes": "* from {schema}.episodes",
+            "interventions": "* from {schema}.interventions", "homeless_count": "* from {schema}.homeless_count",
+            "episodes": "* from {schema}.episodes",
             "deliveries": "* from {schema}.deliveries where status <> 'superseded' or rows_read > 0"}
 
 

@@ -32,7 +32,9 @@ def volume_problem(dataset: str, staged: int, last_good: int | None, allowed_dro
 
 
 def table_rows(conn, table: str) -> int | None:
-    return conn.execute(f"select count(*) from {table}").fetchall()[0][0] if table_exists(conn, table) else None
+    """Rows in a table or view (staging is a view when only changed contents were judged); None when absent."""
+    return conn.execute(f"select count(*) from {table}").fetchall()[0][0] \
+        if table_exists(conn, table, views=True) else None
 
 
 def volume_check(dataset: Dataset) -> dg.AssetChecksDefinition:

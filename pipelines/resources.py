@@ -50,9 +50,12 @@ class Warehouse(DuckDBResource):
 OWNERS = ["team:hfmon-data"]
 
 
-def table_exists(conn, table: str) -> bool:
-    """Whether the warehouse (or this connection's temporary tables) holds a table of that name."""
-    return conn.execute("select count(*) from duckdb_tables() where table_name = ?", [table]).fetchall()[0][0] > 0
+def table_exists(conn, table: str, views: bool = False) -> bool:
+    """Whether the warehouse (or this connection's temporary tables) holds a table (or, with `views`,
+    a view) of that name."""
+    also_views = " union all select view_name from duckdb_views() where not internal" if views else ""
+    return conn.execute(f"select count(*) from (select table_name from duckdb_tables(){also_views}) where table_name = ?",
+                        [table]).fetchall()[0][0] > 0
 
 
 def table_metadata(conn, table: str) -> dict:

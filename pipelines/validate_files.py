@@ -14,7 +14,7 @@ from assets.delivery_files import describe, refusal_rule
 from assets.ingest import load_raw, register_files
 from assets.reference import load_reference, reference_problems
 from assets.mission import register_known_indicators
-from assets.validate import find_problems
+from assets.problems import find_problems
 from checks.contract import DELIVERED, MUNICIPALITIES, REFERENCE, SHELTERS, TARGETS
 from pipelines.synthetic.geography import MUNICIPALITIES_CSV
 

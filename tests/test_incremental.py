@@ -4,6 +4,9 @@ nothing new recomputes nothing, and the figures equal those of a full run from s
 from __future__ import annotations
 
 import shutil
+from pathlib import Path
+
+import duckdb
 
 from benchmarks.incremental import differences
 from tests.conftest import fingerprint, run_pipeline
@@ -52,3 +55,85 @@ def test_a_new_quarter_and_a_correction_give_the_figures_of_a_full_run(small_lan
     scratch, full = run_pipeline(landing, tmp_path / "scratch")
     assert full.success and files_read_now(full) > 10 * files_read_now(second)
     assert differences(incremental.warehouse, scratch.warehouse) == {}
+
+
+def judged(result) -> str:
+    return next(e.materialization.metadata["judged"].value for e in result.get_asset_materialization_events()
+                if e.asset_key.path[0] == "quarantine")
+
+
+def overlaps(warehouse) -> set[tuple[str, int]]:
+    with duckdb.connect(str(warehouse), read_only=True) as conn:
+        return set(conn.execute("select source_file, line from quarantine where rule = 'overlapping_stay'").fetchall())
+
+
+def valid(warehouse, rows: set[tuple[str, int]]) -> set[tuple[str, int]]:
+    with duckdb.connect(str(warehouse), read_only=True) as conn:
+        return rows & set(conn.execute("select source_file, line from shelter_stays").fetchall())
+
+
+def rows_of(path: Path) -> tuple[list[str], list[list[str]]]:
+    header, *rows = [line.split(",") for line in path.read_text().splitlines()]
+    return header, rows
+
+
+def write_rows(path: Path, header: list[str], rows: list[list[str]]) -> None:
+    path.write_text("\n".join(",".join(row) for row in [header, *rows]) + "\n")
+
+
+def open_stay(header, like: list[str], stay_id: str, entry: str) -> list[str]:
+    """A stay of the same person as `like`, entered on `entry` and still open: it overlaps every later stay."""
+    row = dict(zip(header, like), stay_id=stay_id, entry_date=entry, exit_date="", exit_destination="",
+               action_plan_date="")
+    return [row[c] for c in header]
+
+
+def test_only_changed_contents_are_judged_and_the_problems_equal_a_full_run(small_landing, tmp_path):
+    """A quarter arrives, and corrections that remove an overlap (the stays it quarantined are valid
+    again, in files that did not change), make a new one (quarantining stays in unchanged files),
+    change a stay's person, break a column rule, withdraw a file and correct an intervention: only
+    the new and changed contents are judged, and every table equals that of a full run from scratch."""
+    landing = shutil.copytree(small_landing, tmp_path / "landing")
+    stays_folder = landing / "shelter_stays"
+    held_back = tmp_path / "held_back"
+    held_back.mkdir()
+    for path in sorted(stays_folder.glob("*_2024-Q4.csv")):
+        path.rename(held_back / path.name)
+    # An open stay delivered early makes every later stay of its person overlap it.
+    early, middle = stays_folder / "S001_2022-Q2.csv", stays_folder / "S023_2023-Q1.csv"
+    header, early_rows = rows_of(early)
+    person = header.index("person_key")
+    later = [*stays_folder.glob("*_2023-Q[34].csv"), *stays_folder.glob("*_2024-*.csv")]
+    later_persons = {row[person] for path in later for row in rows_of(path)[1]}
+    x = next(row for row in early_rows if row[person] in later_persons)
+    write_rows(early, header, [*early_rows, open_stay(header, x, "S001-OPEN-X", "2022-04-05")])
+    incremental, first = run_pipeline(landing, tmp_path / "incremental")
+    assert first.success and judged(first) == "every row"
+    overlapping_x = {row for row in overlaps(incremental.warehouse) if row[0] != f"shelter_stays/{early.name}"}
+    assert overlapping_x                                            # X's later stays overlap the open stay
+
+    quarter = list(held_back.iterdir())
+    for path in quarter:                                            # the quarter arrives
+        path.rename(stays_folder / path.name)
+    write_rows(early, header, early_rows)                           # the open stay corrected away
+    _, middle_rows = rows_of(middle)
+    y = next(row for row in middle_rows[3:] if row[person] in later_persons and row[person] != x[person])
+    changed_person = [*middle_rows[1][:person], "ab" * 32, *middle_rows[1][person + 1:]]
+    broken = [*middle_rows[2][:header.index("sex")], "X", *middle_rows[2][header.index("sex") + 1:]]
+    write_rows(middle, header, [middle_rows[0], changed_person, broken, *middle_rows[3:],
+                                open_stay(header, y, "S023-OPEN-Y", "2023-01-03")])
+    (stays_folder / "S003_2023-Q3.csv").unlink()                    # a file withdrawn
+    cases = landing / "interventions" / "101_2023.csv"
+    case_header, case_rows = rows_of(cases)
+    write_rows(cases, case_header, case_rows[1:])
+    _, second = run_pipeline(landing, tmp_path / "incremental")
+    assert second.success, [e.step_failure_data.error for e in second.get_step_failure_events()]
+    assert judged(second) == f"{len(quarter) + 3} new or changed contents"
+
+    scratch, full = run_pipeline(landing, tmp_path / "scratch")
+    assert full.success and judged(full) == "every row"
+    assert differences(incremental.warehouse, scratch.warehouse) == {}
+    # X's later stays are valid again and Y's are quarantined, in files that did not change.
+    overlapping_y = overlaps(scratch.warehouse)
+    assert valid(scratch.warehouse, overlapping_x) == overlapping_x - overlapping_y != set()
+    assert {f for f, _ in overlapping_y - overlapping_x} - {f"shelter_stays/{middle.name}"}

@@ -259,7 +259,7 @@ def test_overlaps_found_among_candidates_are_those_of_every_pair(tmp_path, monke
     import random
     from datetime import date, timedelta
 
-    from assets import validate
+    from assets import problems
 
     rng = random.Random(20)
     root = landing(tmp_path)
@@ -279,10 +279,10 @@ def test_overlaps_found_among_candidates_are_those_of_every_pair(tmp_path, monke
         return sorted((p.file, p.line, p.message) for p in report.problems if p.rule == "overlapping_stay")
 
     found = overlaps(validate_files(files))
-    every_pair = validate.OVERLAP_SQL.replace("from suspects a join suspects b on",
-                                              "from stays a join stays b on a.clean and b.clean and")
-    assert every_pair != validate.OVERLAP_SQL
-    monkeypatch.setattr(validate, "OVERLAP_SQL", every_pair)
+    every_pair = problems.OVERLAP_RULE.replace("from suspects a join suspects b on",
+                                               "from judged_stays a join judged_stays b on a.clean and b.clean and")
+    assert every_pair != problems.OVERLAP_RULE
+    monkeypatch.setattr(problems, "OVERLAP_RULE", every_pair)
     assert found == overlaps(validate_files(files)) and len(found) > 20, len(found)
 
 
