@@ -32,7 +32,8 @@ def quarantine(duckdb: DuckDBResource) -> dg.MaterializeResult:
                          f"drop table if exists staging_{dataset.name}_added")
         version = validation_version(conn)
         if can_judge_changes_only(conn, version):
-            judged = f"{judge_changed_contents(conn)} new or changed contents"
+            judged = f"new or changed files only, {judge_changed_contents(conn)} of " + str(conn.execute(
+                "select count(*) from delivery_files where status = 'load'").fetchall()[0][0])
         else:
             find_problems(conn, keep_typed=True)
             remember_quarantined_stays(conn, "typed_shelter_stays")

@@ -123,6 +123,11 @@ def print_summary(settings: Settings, result) -> None:
                 print(f"\nfiles read: {files:,}   refused: {refused:,}   superseded: {superseded:,}   "
                       f"unchanged copies: {unchanged:,}   with extra columns (kept, not used): {extra:,}\n"
                       f"rows read: {read:,}   valid: {valid:,}   quarantined: {quarantined:,}")
+        judged = [e.materialization.metadata["judged"].value for e in result.get_asset_materialization_events()
+                  if e.asset_key.to_user_string() == "quarantine"]
+        if judged:
+            print(f"validated: {judged[0]}" + ("" if judged[0] == "every row" else
+                                               " (the other files' problems and rows are kept from the last run)"))
     print(f"checks failed: {len(blocking)}"
           + "".join(f"\n  - {e.check_name} on {e.asset_key.to_user_string()}{check_message(e)}" for e in blocking))
     if warnings:

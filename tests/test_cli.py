@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -49,6 +50,7 @@ def test_run_end_to_end_from_the_command_line(tmp_path):
     result = hfmon("run", "--data", str(landing), "--home", str(home))
     assert result.returncode == 0, result.stderr
     assert "rows read:" in result.stdout and "quarantined: 0" in result.stdout
+    assert "validated: every row" in result.stdout
     assert "checks failed: 0" in result.stdout
     assert str(home / "published" / "index.html") in result.stdout
     assert "ok     report_pages" in result.stderr          # progress, one line per step
@@ -56,6 +58,15 @@ def test_run_end_to_end_from_the_command_line(tmp_path):
     assert "enabled: false" in (home / "dagster" / "dagster.yaml").read_text()
     assert not (home / "dagster" / "logs" / "event.log").exists()
     assert any((home / "dagster").rglob("*.db"))
+    # A one-row correction: only that file is validated again.
+    corrected = sorted((landing / "shelter_stays").glob("*.csv"))[0]
+    lines = corrected.read_text().splitlines()
+    corrected.write_text("\n".join([*lines[:-1], lines[-1].replace(",M", ",F") if ",M" in lines[-1] else
+                                    lines[-1].replace(",F", ",M")]) + "\n")
+    again = hfmon("run", "--data", str(landing), "--home", str(home))
+    assert again.returncode == 0, again.stderr
+    assert re.search(r"validated: new or changed files only, 1 of [\d,]+ \(the other files' problems and rows are kept",
+                     again.stdout), again.stdout
 
 
 def test_defaults_come_from_the_environment(tmp_path, small_landing):
