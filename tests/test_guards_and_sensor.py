@@ -100,6 +100,8 @@ def test_a_half_copied_folder_is_stopped_with_the_counts(processed, tmp_path):
     rerun = subprocess.run([*HFMON, "run", "--data", str(tmp_path / "landing"), "--home", str(tmp_path / "home")],
                            capture_output=True, text=True, timeout=600)
     assert rerun.returncode == 0, rerun.stdout[-3000:] + rerun.stderr[-3000:]
+    # The stopped run's judgement was never published, so every row is judged again.
+    assert "validated: every row" in rerun.stdout and "validated: every row" not in result.stdout
     model = ("stays_current", "indicators")              # (shelter_stays holds the touched file's new hash)
     assert fingerprint(tmp_path / "home" / "warehouse.duckdb", model) == {t: before[t] for t in model}
 
