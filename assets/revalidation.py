@@ -23,8 +23,8 @@ from __future__ import annotations
 import hashlib
 
 from assets.ingest import INGEST_CODE
-from assets.problems import (LATEST_ROW_OF_EACH_STAY, STAY_ROW_COLUMNS, gather_problems, overlap_sql, type_rows,
-                             typed_select)
+from assets.problems import (LATEST_ROW_OF_EACH_STAY, STAY_ROW_COLUMNS, drop_quarantined_rows, find_problems,
+                             gather_problems, overlap_sql, type_rows, typed_select)
 from checks.contract import DELIVERED, SHELTER_STAYS, sql_text
 from pipelines.resources import table_exists
 from pipelines.settings import code_version
@@ -34,6 +34,26 @@ GONE = "semi join contents_gone g on g.source_file = {0}.source_file and g.sha25
 NOT_GONE = GONE.replace("semi join", "anti join")
 VALIDATION_CODE = (*INGEST_CODE, "assets/problems.py", "assets/revalidation.py")
 CONTENT_COLUMNS = "dataset varchar, source_file varchar, sha256 varchar, version varchar"
+
+
+def judge_deliveries(conn) -> str:
+    """Table `quarantine`, and the typed rows that keep every rule as typed_<dataset> for the staging
+    assets; judged per content when the stored state allows. Returns what was judged."""
+    for dataset in DELIVERED:   # what a run whose audit failed left
+        conn.execute(f"drop table if exists staging_{dataset.name}_removed; "
+                     f"drop table if exists staging_{dataset.name}_added")
+    version = validation_version(conn)
+    if can_judge_changes_only(conn, version):
+        judged = f"new or changed files only, {judge_changed_contents(conn)} of " + str(conn.execute(
+            "select count(*) from delivery_files where status = 'load'").fetchall()[0][0])
+    else:
+        find_problems(conn, keep_typed=True)
+        remember_quarantined_stays(conn, "typed_shelter_stays")
+        judged = "every row"
+    for dataset in DELIVERED:
+        drop_quarantined_rows(conn, f"typed_{dataset.name}")
+    record_validated_contents(conn, version)
+    return judged
 
 
 def validation_version(conn) -> str:

@@ -16,9 +16,8 @@ import dagster as dg
 from dagster_duckdb import DuckDBResource
 
 from assets.ingest import delivery_files, raw_tables
-from assets.problems import drop_quarantined_rows, find_problems, type_rows
-from assets.revalidation import (can_judge_changes_only, judge_changed_contents, record_published_contents,
-                                 record_validated_contents, remember_quarantined_stays, validation_version)
+from assets.problems import drop_quarantined_rows, type_rows
+from assets.revalidation import judge_deliveries, record_published_contents
 from checks.contract import DELIVERED, SHELTER_STAYS, Dataset, quote_identifier
 from pipelines.resources import OWNERS, table_exists, table_metadata
 
@@ -27,20 +26,7 @@ def quarantine(duckdb: DuckDBResource) -> dg.MaterializeResult:
     """One row per problem found in a delivered row: file, line, column, rule and a message. Only the
     contents new or gone since the core tables were published are judged (assets/revalidation.py)."""
     with duckdb.get_connection() as conn:
-        for dataset in DELIVERED:   # what a run whose audit failed left
-            conn.execute(f"drop table if exists staging_{dataset.name}_removed; "
-                         f"drop table if exists staging_{dataset.name}_added")
-        version = validation_version(conn)
-        if can_judge_changes_only(conn, version):
-            judged = f"new or changed files only, {judge_changed_contents(conn)} of " + str(conn.execute(
-                "select count(*) from delivery_files where status = 'load'").fetchall()[0][0])
-        else:
-            find_problems(conn, keep_typed=True)
-            remember_quarantined_stays(conn, "typed_shelter_stays")
-            judged = "every row"
-        for dataset in DELIVERED:
-            drop_quarantined_rows(conn, f"typed_{dataset.name}")
-        record_validated_contents(conn, version)
+        judged = judge_deliveries(conn)
         by_rule = dict(conn.execute("select rule, count(*) from quarantine group by rule order by rule").fetchall())
     return dg.MaterializeResult(metadata={"dagster/row_count": sum(by_rule.values()), "judged": judged,
                                           "problems_by_rule": dg.MetadataValue.json(by_rule)})
