@@ -24,7 +24,7 @@ import hashlib
 
 from assets.ingest import INGEST_CODE
 from assets.problems import (LATEST_ROW_OF_EACH_STAY, STAY_ROW_COLUMNS, drop_quarantined_rows, find_problems,
-                             gather_problems, overlap_sql, type_rows, typed_select)
+                             gather_problems, mark_clean_stays, overlap_sql, type_rows, typed_select)
 from checks.contract import DELIVERED, SHELTER_STAYS, sql_text
 from pipelines.resources import table_exists
 from pipelines.settings import code_version
@@ -92,6 +92,7 @@ def remember_quarantined_stays(conn, *sources: str) -> None:
     """Table `quarantined_stays` from the shelter stay rows in `sources` (STAY_ROW_COLUMNS each)
     that `quarantine` holds."""
     rows = " union all ".join(f"select {STAY_ROW_COLUMNS} from {source}" for source in sources)
+    # Built aside, then stored: `sources` may read the table it replaces.
     conn.execute(f"""
         create or replace temp table quarantined_stays_now as
         select distinct on (source_file, line) r.*, q.clean
@@ -167,10 +168,10 @@ def judge_overlaps_of_touched_persons(conn) -> None:
             union all select provider, stay_id, person_key from quarantined_stays)
         semi join touched_stays using (provider, stay_id)
         where person_key is not null""")
-    # Current rows: the new contents' (clean when they keep every rule but overlap), the core
-    # tables' (which keep them all) and the quarantined ones', less those of contents gone.
-    found = "left join (select distinct source_file, line from found_problems) p using (source_file, line)"
-    current = {f"typed_shelter_stays t {found}": "p.source_file is null",
+    # Current rows: the new contents' (stay_rows, marked clean as in a full judgement), the core
+    # tables' (which keep every rule) and the quarantined ones', less those of contents gone.
+    mark_clean_stays(conn)
+    current = {"stay_rows t": "t.clean",
                f"shelter_stays c {NOT_GONE.format('c')}": "true",
                f"quarantined_stays q {NOT_GONE.format('q')}": "q.clean"}
     touched = "person_key in (select person_key from touched_persons)"
@@ -179,7 +180,7 @@ def judge_overlaps_of_touched_persons(conn) -> None:
     conn.execute("create or replace temp table judged_rows as " + " union all ".join(
         f"select {STAY_ROW_COLUMNS}, {clean} as clean from {rows} semi join judged_keys k using (provider, stay_id)"
         for rows, clean in current.items()))
-    conn.execute("create or replace temp view stay_rows as from judged_rows")
+    conn.execute("create or replace temp view stay_rows as from judged_rows")   # the overlap rule's input
     conn.execute(f"create or replace temp table judged_stays as from ({LATEST_ROW_OF_EACH_STAY}) where {touched}")
     conn.execute(f"insert into found_problems select *, 'shelter_stays' from ({overlap_sql('from judged_stays')})")
     conn.execute("drop view stay_rows; drop table judged_keys")
