@@ -12,11 +12,14 @@ Each table's SQL is in `assets/sql/model/<table>.sql`, quoting the definition it
 
 from __future__ import annotations
 
+from contextlib import nullcontext
 from pathlib import Path
 
 import dagster as dg
 from dagster_duckdb import DuckDBResource
 
+from assets.model_changes import (PERSON_TABLES, complete_model, number_changed_persons, person_scope,
+                                  plan_model)
 from assets.reference import hf_unit_costs_table, municipalities_table, shelter_rates_table, shelters_table
 from assets.validate import core_tables
 
@@ -29,25 +32,20 @@ def row_count(conn, table: str) -> int:
     return conn.execute(f"select count(*) from {table}").fetchall()[0][0]
 
 
-def materialise(duckdb: DuckDBResource, table: str) -> dg.MaterializeResult:
-    """Run assets/sql/model/<table>.sql (with the month-number macros) and report the table's row count."""
-    with duckdb.get_connection() as conn:
+def build(conn, table: str) -> None:
+    """Run assets/sql/model/<table>.sql (with the month-number macros); a person-level table only
+    for the changed persons when the model is computed per person (assets/model_changes.py)."""
+    with person_scope(conn, table) if table in PERSON_TABLES else nullcontext():
         conn.execute((MODEL_SQL / "month_numbers.sql").read_text())
         conn.execute((MODEL_SQL / f"{table}.sql").read_text())
+
+
+def materialise(duckdb: DuckDBResource, table: str) -> dg.MaterializeResult:
+    """Build `table` and report its row count."""
+    with duckdb.get_connection() as conn:
+        build(conn, table)
         rows = row_count(conn, table)
     return dg.MaterializeResult(metadata={"dagster/row_count": rows})
-
-
-@dg.asset(group_name="model", kinds={"duckdb"}, deps=[shelter_stays_table, interventions_table])
-def person_numbers(duckdb: DuckDBResource) -> dg.MaterializeResult:
-    """Every person once, with the integer the model counts by (the pseudonym stays here)."""
-    return materialise(duckdb, "person_numbers")
-
-
-@dg.asset(group_name="model", kinds={"duckdb"}, deps=[shelter_stays_table, person_numbers])
-def stays_current(duckdb: DuckDBResource) -> dg.MaterializeResult:
-    """Each stay once, as reported by the latest period that includes it (later files win ties)."""
-    return materialise(duckdb, "stays_current")
 
 
 @dg.asset(group_name="model", kinds={"duckdb"}, deps=[shelter_stays_table])
@@ -64,6 +62,26 @@ def data_window(duckdb: DuckDBResource) -> dg.MaterializeResult:
         raise dg.Failure(description="No shelter_stays delivery was loaded, so there is no cutoff to compute "
                                      "indicators to. Check the landing folder's shelter_stays/ and the refusals.")
     return dg.MaterializeResult(metadata={"data_start": str(start), "cutoff": str(cutoff)})
+
+
+@dg.asset(group_name="model", kinds={"duckdb"}, deps=[shelter_stays_table, interventions_table, data_window])
+def person_numbers(duckdb: DuckDBResource) -> dg.MaterializeResult:
+    """Every person once, with the integer the model counts by (the pseudonym stays here); and
+    whether the model is computed for every person or only for those the run's deliveries changed."""
+    with duckdb.get_connection() as conn:
+        computed = plan_model(conn)
+        if computed == "every person":
+            build(conn, "person_numbers")
+        else:
+            computed += f", {number_changed_persons(conn):,}"
+        rows = row_count(conn, "person_numbers")
+    return dg.MaterializeResult(metadata={"dagster/row_count": rows, "computed_for": f"{computed} of {rows:,}"})
+
+
+@dg.asset(group_name="model", kinds={"duckdb"}, deps=[shelter_stays_table, person_numbers])
+def stays_current(duckdb: DuckDBResource) -> dg.MaterializeResult:
+    """Each stay once, as reported by the latest period that includes it (later files win ties)."""
+    return materialise(duckdb, "stays_current")
 
 
 @dg.asset(group_name="model", kinds={"duckdb"}, deps=[data_window])
@@ -94,7 +112,7 @@ def stay_nights(duckdb: DuckDBResource) -> dg.MaterializeResult:
 def refund_years(duckdb: DuckDBResource) -> dg.MaterializeResult:
     """Each person's refund years: 365 days from the first shelter night on or after 2023-10-01,
     the next from the first shelter night after that year ends."""
-    with duckdb.get_connection() as conn:
+    with duckdb.get_connection() as conn, person_scope(conn, "refund_years"):
         conn.execute(f"""
             create or replace table refund_years as
             select person_no, 1 as year_no, min(greatest(first_night, date '{REFUND_CAP_START}')) as year_start
@@ -115,6 +133,7 @@ def refund_years(duckdb: DuckDBResource) -> dg.MaterializeResult:
             if not added:
                 break
             year_no += 1
+    with duckdb.get_connection() as conn:
         rows = row_count(conn, "refund_years")
     return dg.MaterializeResult(metadata={"dagster/row_count": rows, "most_refund_years": year_no})
 
@@ -143,8 +162,13 @@ def episode_starts(duckdb: DuckDBResource) -> dg.MaterializeResult:
 def person_months(duckdb: DuckDBResource) -> dg.MaterializeResult:
     """The months each person counts in, per area (municipality, region, DK), as bit masks: what
     makes a period's distinct persons a count of rows (active, starting, exiting, with a night,
-    beyond the refund cap, young, in a Housing First case)."""
-    return materialise(duckdb, "person_months")
+    beyond the refund cap, young, in a Housing First case). The last person-level table: the model
+    is then whole."""
+    with duckdb.get_connection() as conn:
+        build(conn, "person_months")
+        complete_model(conn)
+        rows = row_count(conn, "person_months")
+    return dg.MaterializeResult(metadata={"dagster/row_count": rows})
 
 
 @dg.asset(group_name="reference", kinds={"duckdb"}, deps=[areas, "population"])

@@ -16,6 +16,7 @@ import dagster as dg
 from dagster_duckdb import DuckDBResource
 
 from assets.ingest import delivery_files, raw_tables
+from assets.model_changes import forget_model, record_changed_persons
 from assets.problems import drop_quarantined_rows, type_rows
 from assets.revalidation import judge_deliveries, record_published_contents
 from checks.contract import DELIVERED, SHELTER_STAYS, Dataset, quote_identifier
@@ -146,15 +147,18 @@ def core_asset(dataset: Dataset) -> dg.AssetsDefinition:
     def _core(duckdb: DuckDBResource) -> dg.MaterializeResult:
         with duckdb.get_connection() as conn:
             # Published by renaming, not copying (a copy was 16 s at 100x), or, when only changed
-            # contents were judged, by deleting and adding their rows; the staging name stays a view
-            # of the same rows for whatever reads it after the swap, until the next run stages anew.
+            # contents were judged, by deleting and adding their rows (and noting whose, for the
+            # model); the staging name stays a view of the same rows for whatever reads it after
+            # the swap, until the next run stages anew.
             removed = f"{staging}_removed"
             publish = f"""
+                {record_changed_persons(dataset.name, removed, f"{staging}_added")};
                 delete from {dataset.name} c using {removed} r where r.source_file = c.source_file and r.line = c.line;
                 insert into {dataset.name} by name select * from {staging}_added;
                 create or replace view {staging} as select * from {dataset.name};
                 drop table {removed};
                 drop table {staging}_added""" if table_exists(conn, removed) else f"""
+                {forget_model(dataset.name)};
                 drop table if exists {dataset.name};
                 alter table {staging} rename to {dataset.name};
                 create view {staging} as select * from {dataset.name}"""

@@ -19,7 +19,14 @@ COMPARED = {"indicators": "* exclude (run_id) from {schema}.indicators",
             "indicators_published": "* from {schema}.indicators_published",
             "quarantine": "* from {schema}.quarantine", "shelter_stays": "* from {schema}.shelter_stays",
             "interventions": "* from {schema}.interventions", "homeless_count": "* from {schema}.homeless_count",
-            "episodes": "* from {schema}.episodes",
+            # The model's tables, by pseudonym: a model computed per person keeps each person's
+            # number and numbers new persons after the others, where a run from scratch sorts them.
+            **{table: "* exclude (person_no) from {schema}.%s join {schema}.person_numbers using (person_no)" % table
+               for table in ("stays_current", "cases_current", "stay_nights", "refund_years", "refund_cap_nights",
+                             "person_months")},
+            **{table: "* exclude (person_no, episode_id) from {schema}.%s join {schema}.person_numbers using (person_no)"
+               % table for table in ("episodes", "episode_starts")},
+            "person_numbers": "person_key from {schema}.person_numbers",
             "deliveries": "* from {schema}.deliveries where status <> 'superseded' or rows_read > 0"}
 
 

@@ -123,11 +123,16 @@ def print_summary(settings: Settings, result) -> None:
                 print(f"\nfiles read: {files:,}   refused: {refused:,}   superseded: {superseded:,}   "
                       f"unchanged copies: {unchanged:,}   with extra columns (kept, not used): {extra:,}\n"
                       f"rows read: {read:,}   valid: {valid:,}   quarantined: {quarantined:,}")
-        judged = [e.materialization.metadata["judged"].value for e in result.get_asset_materialization_events()
-                  if e.asset_key.to_user_string() == "quarantine"]
-        if judged:
-            print(f"validated: {judged[0]}" + ("" if judged[0] == "every row" else
-                                               " (the other files' problems and rows are kept from the last run)"))
+        said = {e.asset_key.to_user_string(): e.materialization.metadata
+                for e in result.get_asset_materialization_events()}
+        if "quarantine" in said:
+            judged = said["quarantine"]["judged"].value
+            print(f"validated: {judged}" + ("" if judged == "every row" else
+                                            " (the other files' problems and rows are kept from the last run)"))
+        if "person_numbers" in said:
+            modelled = said["person_numbers"]["computed_for"].value
+            print(f"model computed for: {modelled}" + ("" if modelled.startswith("every") else
+                                                       " (the other persons' tables are kept from the last run)"))
     print(f"checks failed: {len(blocking)}"
           + "".join(f"\n  - {e.check_name} on {e.asset_key.to_user_string()}{check_message(e)}" for e in blocking))
     if warnings:

@@ -51,6 +51,7 @@ def test_run_end_to_end_from_the_command_line(tmp_path):
     assert result.returncode == 0, result.stderr
     assert "rows read:" in result.stdout and "quarantined: 0" in result.stdout
     assert "validated: every row" in result.stdout
+    assert re.search(r"model computed for: every person of [\d,]+\n", result.stdout), result.stdout
     assert "checks failed: 0" in result.stdout
     assert str(home / "published" / "index.html") in result.stdout
     assert "ok     report_pages" in result.stderr          # progress, one line per step
@@ -58,7 +59,8 @@ def test_run_end_to_end_from_the_command_line(tmp_path):
     assert "enabled: false" in (home / "dagster" / "dagster.yaml").read_text()
     assert not (home / "dagster" / "logs" / "event.log").exists()
     assert any((home / "dagster").rglob("*.db"))
-    # A one-row correction: only that file is validated again.
+    # A one-row correction: only that file is validated again, and the model computed again only for
+    # the persons with a row of that row's stay (usually its one person).
     corrected = sorted((landing / "shelter_stays").glob("*.csv"))[0]
     lines = corrected.read_text().splitlines()
     corrected.write_text("\n".join([*lines[:-1], lines[-1].replace(",M", ",F") if ",M" in lines[-1] else
@@ -66,6 +68,8 @@ def test_run_end_to_end_from_the_command_line(tmp_path):
     again = hfmon("run", "--data", str(landing), "--home", str(home))
     assert again.returncode == 0, again.stderr
     assert re.search(r"validated: new or changed files only, 1 of [\d,]+ \(the other files' problems and rows are kept",
+                     again.stdout), again.stdout
+    assert re.search(r"model computed for: changed persons only, [1-4] of [\d,]+ \(the other persons' tables are kept",
                      again.stdout), again.stdout
 
 

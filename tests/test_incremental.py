@@ -57,9 +57,19 @@ def test_a_new_quarter_and_a_correction_give_the_figures_of_a_full_run(small_lan
     assert differences(incremental.warehouse, scratch.warehouse) == {}
 
 
+def said(result, asset: str, key: str) -> str:
+    return next(e.materialization.metadata[key].value for e in result.get_asset_materialization_events()
+                if e.asset_key.path[0] == asset)
+
+
 def judged(result) -> str:
-    return next(e.materialization.metadata["judged"].value for e in result.get_asset_materialization_events()
-                if e.asset_key.path[0] == "quarantine")
+    return said(result, "quarantine", "judged")
+
+
+def changed_persons(result) -> int:
+    """How many persons the model was computed for; 0 when it was computed for every person."""
+    computed = said(result, "person_numbers", "computed_for")
+    return 0 if computed.startswith("every person") else int(computed.split(", ")[1].split(" of")[0].replace(",", ""))
 
 
 def overlaps(warehouse) -> set[tuple[str, int]]:
@@ -88,6 +98,23 @@ def open_stay(header, like: list[str], stay_id: str, entry: str) -> list[str]:
     return [row[c] for c in header]
 
 
+def stay_delivered_twice(stays_folder: Path, header: list[str], persons: set[str]):
+    """The last file that delivers an ended stay of one of `persons` that two or more files deliver,
+    its rows and the stay's index (shelters S001, S003 and S023, which the test changes, left alone)."""
+    person, stay, exit_date = (header.index(c) for c in ("person_key", "stay_id", "exit_date"))
+    deliveries: dict[str, list[tuple[Path, int, str, str]]] = {}
+    for path in sorted(stays_folder.glob("S*_20??-Q?.csv")):
+        if path.name[:4] not in ("S001", "S003", "S023"):
+            for i, row in enumerate(rows_of(path)[1]):
+                deliveries.setdefault(row[stay], []).append((path, i, row[person], row[exit_date]))
+    for delivered in deliveries.values():
+        if len(delivered) > 1 and len({d[2] for d in delivered}) == 1 and delivered[0][2] in persons \
+                and delivered[-1][3]:
+            last, i, _, _ = delivered[-1]
+            return last, rows_of(last)[1], i
+    raise AssertionError("the sample data has no stay delivered twice by a person of the last quarter")
+
+
 def test_only_changed_contents_are_judged_and_the_problems_equal_a_full_run(small_landing, tmp_path):
     """A quarter arrives, and corrections that remove an overlap (the stays it quarantined are valid
     again, in files that did not change), make a new one (quarantining stays in unchanged files),
@@ -107,6 +134,12 @@ def test_only_changed_contents_are_judged_and_the_problems_equal_a_full_run(smal
     later_persons = {row[person] for path in later for row in rows_of(path)[1]}
     x = next(row for row in early_rows if row[person] in later_persons)
     write_rows(early, header, [*early_rows, open_stay(header, x, "S001-OPEN-X", "2022-04-05")])
+    # A stay whose last delivery names another person D is D's; its first person A has a stay in
+    # the quarter, so the model computes A again, from rows that include D's of that stay.
+    quarter_persons = {row[person] for path in held_back.iterdir() for row in rows_of(path)[1]}
+    moved_file, moved_rows, moved = stay_delivered_twice(stays_folder, header, quarter_persons - {x[person]})
+    moved_rows[moved][person] = "cd" * 32
+    write_rows(moved_file, header, moved_rows)
     incremental, first = run_pipeline(landing, tmp_path / "incremental")
     assert first.success and judged(first) == "every row"
     overlapping_x = {row for row in overlaps(incremental.warehouse) if row[0] != f"shelter_stays/{early.name}"}
@@ -129,6 +162,10 @@ def test_only_changed_contents_are_judged_and_the_problems_equal_a_full_run(smal
     _, second = run_pipeline(landing, tmp_path / "incremental")
     assert second.success, [e.step_failure_data.error for e in second.get_step_failure_events()]
     assert judged(second).startswith(f"new or changed files only, {len(quarter) + 3} of ")
+    # The model too: only the persons those contents (and the later cutoff) touch are computed again.
+    with duckdb.connect(str(incremental.warehouse), read_only=True) as conn:
+        persons = conn.execute("select count(*) from person_numbers").fetchall()[0][0]
+    assert changed_persons(first) == 0 and 0 < changed_persons(second) < persons / 2
 
     scratch, full = run_pipeline(landing, tmp_path / "scratch")
     assert full.success and judged(full) == "every row"
