@@ -27,6 +27,10 @@ A file starts with a header of `-- key: value` lines, then one SELECT of *facts*
                                   every such file to it)
     -- persons: person_months.nights   (kroner only, likewise: the persons whose mask in that column
                                   of person_months meets the period, for a total without breakdown)
+    -- looks ahead: 730 days    (how long after a period's end an event can still move its figures,
+                                  e.g. a return within 730 days of an exit; default 0. A run that
+                                  recomputes only the figures a change can reach recomputes the
+                                  periods ending on or after the change's date less this)
     -- rollup: per area          (facts carry `level` and `area_code` instead of `municipality_code`,
                                   one set of rows per area, by joining `area_members`: for rules that
                                   judge a person within each area, e.g. by their first exit among
@@ -49,10 +53,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import date, timedelta
 from pathlib import Path
 
 HEADER = re.compile(r"^--\s*(indicator|definition|aggregate|periods|levels|status|scale|total|variants|units|rollup|"
-                    r"persons|hits):\s*(.+?)\s*$")
+                    r"persons|hits|looks ahead):\s*(.+?)\s*$")
 PERIOD_TYPES = {"year", "quarter", "month"}
 LEVELS = ("national", "region", "municipality")
 AGGREGATES = {
@@ -107,6 +112,7 @@ class IndicatorUnit:
     hits_in_last_month: bool = False
     per_area: bool = False
     persons: str = ""
+    looks_ahead_days: int = 0
     path: Path | None = None
 
     @classmethod
@@ -149,8 +155,17 @@ class IndicatorUnit:
                     units_once=header.get("units") == "once per period",
                     month_masks=header.get("units") == "month masks",
                     hits_in_last_month=header.get("hits") == "in the last month",
-                    per_area=header.get("rollup") == "per area", persons=header.get("persons", ""), path=path)
+                    per_area=header.get("rollup") == "per area", persons=header.get("persons", ""),
+                    looks_ahead_days=looks_ahead(path, header.get("looks ahead", "0 days").replace("$variant", value.strip())),
+                    path=path)
                 for name, value in variants]
+
+    def recomputed(self, periods: str, changed_since: date | None) -> str:
+        """`periods` cut to those whose figures a change on `changed_since` can move (None: all)."""
+        if changed_since is None:
+            return f"select * from {periods}"
+        first_end = changed_since - timedelta(days=self.looks_ahead_days)
+        return f"select * from {periods} where period_end >= date '{first_end}'"
 
     def periods_sql(self) -> str:
         if self.periods == ("count_years",):
@@ -159,13 +174,18 @@ class IndicatorUnit:
         types = ", ".join(f"'{p}'" for p in self.periods if p in PERIOD_TYPES)
         return f"select * from periods where period_type in ({types})"
 
-    def sql(self) -> str:
-        """The SELECT that yields this indicator's rows (indicator ... status)."""
+    def sql(self, changed_since: date | None = None) -> str:
+        """The SELECT that yields this indicator's rows (indicator ... status); with `changed_since`,
+        only those of the periods a change on that date can move. Facts are still read for every
+        period, so the breakdowns are those of a run that computes every period."""
         facts = self.facts.rstrip().rstrip(";") + "\n"   # a trailing comment must not swallow the ")"
+        periods = f"""indicator_periods as ({self.periods_sql()}),
+                      recomputed_periods as ({self.recomputed("indicator_periods", changed_since)})"""
         if self.aggregate == "final":
             # A final file may start with its own WITH: its CTEs then follow indicator_periods.
             facts = re.sub(r"^((?:\s*--[^\n]*\n)*)\s*with\s", r"\1, ", facts, count=1, flags=re.IGNORECASE)
-            return f"with indicator_periods as ({self.periods_sql()}) {facts}"
+            return f"""select * from (with {periods} {facts})
+                       where period in (select period from ({self.recomputed("periods", changed_since)}))"""
         levels = ", ".join(f"'{level}'" for level in self.levels)
         if self.month_masks:
             aggregate = MASK_AGGREGATES[self.aggregate].format(
@@ -187,13 +207,13 @@ class IndicatorUnit:
         divides = "coalesce(denominator, 0) = 0" if self.aggregate in ("share", "ratio", "median") else "false"
         unpriced = "coalesce(a.unpriced, false)" if self.aggregate == "kroner" else "false"
         return f"""
-        with indicator_periods as ({self.periods_sql()}),
+        with {periods},
         area_members as ({AREA_MEMBERS}),
         facts as ({facts}),
         grid as (
             select a.level, a.area_code, p.period, p.period_start, p.period_end, b.breakdown
             from areas a
-            cross join indicator_periods p
+            cross join recomputed_periods p
             cross join (select distinct breakdown from facts {"where units <> 0" if self.month_masks else ""}
                         {"union select ''" if self.total else ""}) b
             where a.level in ({levels})
@@ -230,7 +250,8 @@ class IndicatorUnit:
         if self.per_area:
             return f"""
             select period, breakdown, level, area_code, {aggregate}
-            from facts group by period, breakdown, level, area_code"""
+            from facts where period in (select period from recomputed_periods)
+            group by period, breakdown, level, area_code"""
         return f"""
             select f.period, f.breakdown,
                    case when grouping(m.region_code) = 1 then 'national'
@@ -240,6 +261,7 @@ class IndicatorUnit:
                         else f.municipality_code::varchar end as area_code,
                    {aggregate}
             from facts f join municipalities m using (municipality_code)
+            where f.period in (select period from recomputed_periods)
             group by grouping sets ((f.period, f.breakdown), (f.period, f.breakdown, m.region_code),
                                     (f.period, f.breakdown, m.region_code, f.municipality_code))"""
 
@@ -253,8 +275,15 @@ class IndicatorUnit:
             select p.period, w.breakdown, w.level, w.area_code, {aggregate}
             from (select level, area_code, breakdown, month_word, units{", hits" if hits else ""}, count(*) as persons
                   from ({masks}) where units <> 0 group by all) w
-            join indicator_periods p on p.month_word = w.month_word and w.units & p.month_mask <> 0
+            join recomputed_periods p on p.month_word = w.month_word and w.units & p.month_mask <> 0
             group by p.period, w.breakdown, w.level, w.area_code"""
+
+
+def looks_ahead(path: Path, text: str) -> int:
+    match = re.fullmatch(r"(\d+) days?", text)
+    if not match:
+        raise ValueError(f"{path}: looks ahead must be a number of days, e.g. '730 days'")
+    return int(match.group(1))
 
 
 def read_units(folder: Path) -> list[IndicatorUnit]:

@@ -5,7 +5,7 @@ definition (see `assets/indicator_units.py` for the file's form). Adding an indi
 plus a test.
 """
 
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 
 import dagster as dg
@@ -16,7 +16,8 @@ from assets.indicator_units import read_units
 from assets.model import (area_population, areas, cases_current, data_window, episode_starts, episodes, periods,
                           person_months, refund_cap_nights, stay_nights, stays_current)
 from assets.reference import hf_unit_costs_table, shelter_rates_table
-from pipelines.resources import OWNERS, table_metadata
+from pipelines.resources import OWNERS, table_exists, table_metadata
+from pipelines.settings import code_version
 
 SQL_DIR = Path(__file__).parent / "sql"
 INDICATOR_SQL_DIR = SQL_DIR / "indicators"
@@ -33,26 +34,66 @@ MODEL_TABLES = [stays_current, data_window, periods, areas, episodes, episode_st
                 refund_cap_nights, cases_current, area_population, "homeless_count", shelter_rates_table, hf_unit_costs_table]
 
 
+# What the indicators read besides the model's person-level tables: other contents recompute every period.
+INDICATOR_CODE = ("assets/indicators.py", "assets/indicator_units.py", "assets/sql/indicators")
+OTHER_INPUTS = ("homeless_count", "shelter_rates", "hf_unit_costs", "area_population", "areas", "municipalities",
+                "shelters")
+
+
+def inputs_version(conn) -> str:
+    sums = conn.execute("select " + ", ".join(f"(select sum(hash(t)) from {table} t)" for table in OTHER_INPUTS))
+    return f"{code_version(*INDICATOR_CODE)} {sums.fetchall()[0]}"
+
+
+def changed_since(conn, version: str) -> date | None | bool:
+    """The earliest date a change since the indicators were last computed can move a figure at
+    (`figures_changed_since`, kept by assets/model_changes.py); None when every period must be
+    computed (other inputs, other code, or no complete earlier computation); False when nothing changed."""
+    if not all(table_exists(conn, t) for t in ("indicators", "indicators_state", "figures_changed_since")):
+        return None
+    if conn.execute("select version from indicators_state").fetchall() != [(version,)]:
+        return None
+    every, since = conn.execute("select bool_or(since is null), min(since) from figures_changed_since").fetchall()[0]
+    return None if every else since or False
+
+
 @dg.asset(group_name="indicators", kinds={"duckdb"}, deps=MODEL_TABLES, owners=OWNERS)
 def indicators(context: AssetExecutionContext, duckdb: DuckDBResource) -> dg.MaterializeResult:
     """Every indicator for every level, area and complete period (exact figures; stays in the warehouse).
-    Each row carries the run that computed it and the data cutoff (lineage)."""
+    Each row carries the run that computed it and the data cutoff (lineage). After a model computed
+    per changed person, only the periods those changes can reach are computed again."""
     with duckdb.get_connection() as conn:
-        conn.execute("""
-            create or replace table indicators (
-                indicator varchar not null, level varchar not null, area_code varchar not null,
-                period varchar not null, breakdown varchar not null, value double, numerator double,
-                denominator double, status varchar not null, run_id varchar, cutoff date,
-                primary key (indicator, level, area_code, period, breakdown))
-        """)
+        version = inputs_version(conn)
+        since = changed_since(conn, version)
+        conn.execute("drop table if exists indicators_state")   # written again when complete
+        if since is None:
+            conn.execute("""
+                create or replace table indicators (
+                    indicator varchar not null, level varchar not null, area_code varchar not null,
+                    period varchar not null, breakdown varchar not null, value double, numerator double,
+                    denominator double, status varchar not null, run_id varchar, cutoff date,
+                    primary key (indicator, level, area_code, period, breakdown))
+            """)
+        conn.execute("begin")
+        conn.execute("delete from indicators where period not in (select period from periods)")
         for unit in read_units(INDICATOR_SQL_DIR):
-            conn.execute(f"insert into indicators ({INDICATOR_COLUMNS}) select {INDICATOR_COLUMNS} "
-                         f"from ({unit.sql()})")
+            if since:
+                conn.execute(f"delete from indicators where indicator = ? and period in (select period from "
+                             f"({unit.recomputed('periods', since)}))", [unit.indicator])
+            if since is not False:
+                conn.execute(f"insert into indicators ({INDICATOR_COLUMNS}) select {INDICATOR_COLUMNS} "
+                             f"from ({unit.sql(since)})")
         conn.execute("update indicators set run_id = ?, cutoff = (select cutoff from data_window)", [context.run_id])
+        conn.execute("create or replace table indicators_state as select ? as version", [version])
+        conn.execute("create or replace table figures_changed_since (since date)")
+        conn.execute("commit")
         per_indicator = dict(conn.execute(
             "select indicator, count(*) from indicators group by all order by 1").fetchall())
         metadata = table_metadata(conn, "indicators")
-    return dg.MaterializeResult(metadata={**metadata, "rows_per_indicator": dg.MetadataValue.json(per_indicator)})
+    computed = "every period" if since is None else "no period (nothing changed)" if since is False else \
+        f"the periods a change since {since} can reach"
+    return dg.MaterializeResult(metadata={**metadata, "computed_for": computed,
+                                          "rows_per_indicator": dg.MetadataValue.json(per_indicator)})
 
 
 def apply_disclosure_control(conn) -> None:

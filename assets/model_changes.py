@@ -12,8 +12,13 @@ it change too: open stays and cases, and a last episode that counts as young up 
 State kept in the warehouse:
 - `model_pending`: the pseudonyms changed since the model was last completed (written with each
   core table, so a run that stops half-way leaves them for the next);
-- `model_state`: the code version and cutoff of the last completed model; gone after a core table
-  was replaced whole, which makes the next model compute every person.
+- `model_state`: the code version, data start and cutoff of the last completed model; gone after a
+  core table was replaced whole, which makes the next model compute every person;
+- `figures_changed_since`: for the indicators, the earliest date a change since they were last
+  computed can move a figure at (`since`; NULL: any date), one row per model table that changed.
+  A stay or case whose end side alone changed (exit date and destination; a case's end) moves
+  figures from the earlier of its old and new ends (open: the cutoff of the time); any other
+  change from the earlier of its old and new starts; a moved cutoff from the old cutoff.
 While a model is computed per person, schema `delta` holds `persons` (pseudonym, number), views of
 the core rows it reads, and each person-level table for those persons only; the model's SQL runs
 unchanged with `delta` first on the search path, and each table's rows are then replaced in main.
@@ -30,6 +35,13 @@ from pipelines.settings import code_version
 MODEL_CODE = ("assets/model.py", "assets/model_changes.py", "assets/sql/model")
 # The core tables the model reads per person, and the id the model keeps each record's latest row of.
 RECORDS = {"shelter_stays": "stay_id", "interventions": "case_id"}
+# Per record table: its key, its start (the earliest date the record moves figures at) and the
+# columns of its end side, with the end date first.
+RECORD_DATES = {
+    "stays_current": ("shelter_id, stay_id", "entry_date", ("exit_date", "exit_destination", "reported_in")),
+    "cases_current": ("delivering_municipality, case_id", "least(start_date, housed_date)",
+                      ("end_date", "end_reason", "reported_in")),
+}
 PERSON_TABLES = ("stays_current", "cases_current", "episodes", "stay_nights", "refund_years", "refund_cap_nights",
                  "episode_starts", "person_months")
 
@@ -60,14 +72,19 @@ def plan_model(conn) -> str:
     add the persons a moved cutoff changes to `model_pending`. Returns what will be computed."""
     conn.execute("drop schema if exists delta cascade")
     version = code_version(*MODEL_CODE)
-    state = conn.execute("select version, cutoff from model_state").fetchall() if table_exists(conn, "model_state") \
-        else []
+    state = conn.execute("select version, data_start, cutoff from model_state").fetchall() \
+        if table_exists(conn, "model_state") and column_exists(conn, "model_state", "data_start") else []
     built = all(table_exists(conn, t) for t in ("person_numbers", "model_pending", *PERSON_TABLES))
     if not (state and state[0][0] == version and built):
         conn.execute("drop table if exists model_state")
+        figures_changed(conn, "null")
         return "every person"
-    cutoff = conn.execute("select cutoff from data_window").fetchall()[0][0]
-    if state[0][1] != cutoff:
+    (_, data_start, old_cutoff), = state
+    window = conn.execute("select data_start, cutoff from data_window").fetchall()[0]
+    if data_start != window[0]:
+        figures_changed(conn, "null")   # the first-time statuses read the data start
+    if old_cutoff != window[1]:
+        figures_changed(conn, f"date '{old_cutoff}'")
         conn.execute("""
             insert into model_pending
             select person_key from person_numbers
@@ -76,7 +93,18 @@ def plan_model(conn) -> str:
                        union select person_no from episodes
                              qualify first_entry = max(first_entry) over (partition by person_no)
                                  and year(first_entry) - birth_year between 18 and 24) using (person_no)""")
+    conn.execute(f"create schema delta; create table delta.old_window as select date '{old_cutoff}' as cutoff")
     return "changed persons only"
+
+
+def column_exists(conn, table: str, column: str) -> bool:
+    return conn.execute("select count(*) from duckdb_columns() where table_name = ? and column_name = ? "
+                        "and database_name = current_database()", [table, column]).fetchall()[0][0] > 0
+
+
+def figures_changed(conn, since: str) -> None:
+    conn.execute("create table if not exists figures_changed_since (since date)")
+    conn.execute(f"insert into figures_changed_since values ({since})")
 
 
 def number_changed_persons(conn) -> int:
@@ -84,7 +112,6 @@ def number_changed_persons(conn) -> int:
     the highest (a number is never reused for another pseudonym). Schema `delta` set up with the
     changed persons (their number, old or new) and views of the core rows their tables read.
     Returns how many persons changed."""
-    conn.execute("create schema delta")
     conn.execute("""create table delta.persons as
                     select p.person_key, n.person_no from (select distinct person_key from model_pending) p
                     left join person_numbers n using (person_key)""")
@@ -126,12 +153,40 @@ def person_scope(conn, table: str):
         yield
     finally:
         conn.execute("reset search_path")
+    conn.execute(f"delete from delta.{table} where person_no not in (select person_no from delta.persons)")
+    if table in RECORD_DATES:
+        date_changed_records(conn, table)
     conn.execute(f"""
         begin;
-        delete from delta.{table} where person_no not in (select person_no from delta.persons);
         delete from main.{table} where person_no in (select person_no from delta.persons);
         insert into main.{table} by name select * from delta.{table};
         commit""")
+
+
+def date_changed_records(conn, table: str) -> None:
+    """Adds to `figures_changed_since` the earliest date the changed persons' records in `table`
+    (old: main, new: delta) move figures at."""
+    key, start, end_side = RECORD_DATES[table]
+    keys = [k.strip() for k in key.split(",")]
+    columns = [c for (c,) in conn.execute("select column_name from duckdb_columns() where schema_name = 'main' "
+                                          "and table_name = ? and database_name = current_database() "
+                                          "order by column_index", [table]).fetchall()]
+    row = lambda alias, cols: "row(" + ", ".join(f"{alias}.{c}" for c in cols) + ")"
+    start_side = [c for c in columns if c not in end_side]
+    on = " and ".join(f"o.{k} = n.{k}" for k in keys)
+    end = end_side[0]
+    conn.execute(f"""
+        insert into figures_changed_since
+        select min(case when o.{keys[0]} is null then n.start
+                        when n.{keys[0]} is null then o.start
+                        when {row('o', start_side)} is not distinct from {row('n', start_side)}
+                            then least(coalesce(o.{end}, w.cutoff), coalesce(n.{end}, d.cutoff)) - 1
+                        else least(o.start, n.start) end)
+        from (select *, {start} as start from main.{table} semi join delta.persons using (person_no)) o
+        full join (select *, {start} as start from delta.{table}) n on {on}
+        cross join delta.old_window w cross join data_window d
+        where {row('o', columns)} is distinct from {row('n', columns)}
+        having count(*) > 0""")
 
 
 def complete_model(conn) -> None:
@@ -140,7 +195,7 @@ def complete_model(conn) -> None:
         begin;
         drop schema if exists delta cascade;
         create or replace table model_pending (person_key varchar);
-        create or replace table model_state as select {sql_text(code_version(*MODEL_CODE))} as version, cutoff
-        from data_window;
+        create or replace table model_state as select {sql_text(code_version(*MODEL_CODE))} as version,
+            data_start, cutoff from data_window;
         commit""")
 

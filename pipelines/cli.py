@@ -133,6 +133,8 @@ def print_summary(settings: Settings, result) -> None:
             modelled = said["person_numbers"]["computed_for"].value
             print(f"model computed for: {modelled}" + ("" if modelled.startswith("every") else
                                                        " (the other persons' tables are kept from the last run)"))
+        if "indicators" in said:
+            print(f"indicators computed for: {said['indicators']['computed_for'].value}")
     print(f"checks failed: {len(blocking)}"
           + "".join(f"\n  - {e.check_name} on {e.asset_key.to_user_string()}{check_message(e)}" for e in blocking))
     if warnings:

@@ -52,6 +52,7 @@ def test_run_end_to_end_from_the_command_line(tmp_path):
     assert "rows read:" in result.stdout and "quarantined: 0" in result.stdout
     assert "validated: every row" in result.stdout
     assert re.search(r"model computed for: every person of [\d,]+\n", result.stdout), result.stdout
+    assert "indicators computed for: every period\n" in result.stdout
     assert "checks failed: 0" in result.stdout
     assert str(home / "published" / "index.html") in result.stdout
     assert "ok     report_pages" in result.stderr          # progress, one line per step
@@ -71,6 +72,8 @@ def test_run_end_to_end_from_the_command_line(tmp_path):
                      again.stdout), again.stdout
     assert re.search(r"model computed for: changed persons only, [1-4] of [\d,]+ \(the other persons' tables are kept",
                      again.stdout), again.stdout
+    assert re.search(r"indicators computed for: the periods a change since 202\d-\d\d-\d\d can reach\n", again.stdout) \
+        or "indicators computed for: no period (nothing changed)" in again.stdout, again.stdout
 
 
 def test_defaults_come_from_the_environment(tmp_path, small_landing):

@@ -3,6 +3,7 @@ nothing new recomputes nothing, and the figures equal those of a full run from s
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -166,6 +167,12 @@ def test_only_changed_contents_are_judged_and_the_problems_equal_a_full_run(smal
     with duckdb.connect(str(incremental.warehouse), read_only=True) as conn:
         persons = conn.execute("select count(*) from person_numbers").fetchall()[0][0]
     assert changed_persons(first) == 0 and 0 < changed_persons(second) < persons / 2
+    # And the indicators only for the periods those changes can reach: at the latest from the entry
+    # of Y's open stay, at the earliest from the data's start.
+    assert said(first, "indicators", "computed_for") == "every period"
+    since = said(second, "indicators", "computed_for")
+    assert re.fullmatch(r"the periods a change since (\S+) can reach", since), since
+    assert "2021-01-01" <= since.split()[5] <= "2023-01-03"
 
     scratch, full = run_pipeline(landing, tmp_path / "scratch")
     assert full.success and judged(full) == "every row"

@@ -3,6 +3,7 @@
 -- aggregate: share
 -- units: once per period
 -- status: case when period_end + 30 > cutoff then 'insufficient_follow_up' else 'ok' end
+-- looks ahead: 30 days
 -- A plan dated before the entry (made during an earlier contact) counts as within 30 days.
 -- Episodes starting in the last 30 days before the cutoff have not had their 30 days yet.
 select p.period, s.municipality_code, '' as breakdown, s.episode_id as unit,

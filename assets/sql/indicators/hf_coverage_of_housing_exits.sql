@@ -2,6 +2,7 @@
 -- definition: "of persons with an exit to own_housing in the period (per area: among that area's exits), the share for whom at least one such exit had a CTI/ICM/ACT case (in any municipality) active on the exit date or starting within 30 days after it"
 -- aggregate: share
 -- status: case when period_end + 30 > cutoff then 'insufficient_follow_up' else 'ok' end
+-- looks ahead: 30 days
 -- One fact per own-housing exit; the template counts a person once per area, as covered when any
 -- of their exits in that area is (count distinct ... filter (where hit)). An area's exits are those
 -- whose episode's last stay is in the area. Exits in the last 30 days before the cutoff have not

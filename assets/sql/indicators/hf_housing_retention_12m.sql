@@ -3,6 +3,7 @@
 -- aggregate: share
 -- units: once per period
 -- status: case when period_end + 365 > cutoff then 'insufficient_follow_up' else 'ok' end
+-- looks ahead: 365 days
 -- A person is judged from their first housed_date in the period, in the case's municipality.
 with housed as (
     select p.period, c.person_no, c.housed_date, c.municipality_code

@@ -4,6 +4,7 @@
 -- units: once per period
 -- rollup: per area
 -- status: case when period_end + $variant > cutoff then 'insufficient_follow_up' else 'ok' end
+-- looks ahead: $variant days
 -- An area's exits are those whose episode's last stay is in the area (the exit side of an episode).
 with housing_exits as (
     select p.period, e.person_no, e.episode_no, e.exit_date, e.exit_municipality_code as municipality_code,
