@@ -175,17 +175,22 @@ class IndicatorUnit:
         return f"select * from periods where period_type in ({types})"
 
     def sql(self, changed_since: date | None = None) -> str:
-        """The SELECT that yields this indicator's rows (indicator ... status); with `changed_since`,
-        only those of the periods a change on that date can move. Facts are still read for every
-        period, so the breakdowns are those of a run that computes every period."""
+        """The SELECT that yields this indicator's rows (indicator ... status, and `breakdown_seen`);
+        with `changed_since`, only those of the periods a change on that date can move: the facts
+        are read for those periods only, and the breakdowns are those of the facts and of the
+        indicator's rows kept in `indicators`. `breakdown_seen` is false for a kept breakdown the
+        facts no longer have: with it, or with a breakdown new to the kept rows, the rows are not
+        those a run computing every period would give (`assets/indicators.py` computes them so)."""
         facts = self.facts.rstrip().rstrip(";") + "\n"   # a trailing comment must not swallow the ")"
-        periods = f"""indicator_periods as ({self.periods_sql()}),
-                      recomputed_periods as ({self.recomputed("indicator_periods", changed_since)})"""
+        periods = f"""all_periods as ({self.periods_sql()}),
+                      indicator_periods as ({self.recomputed("all_periods", changed_since)})"""
         if self.aggregate == "final":
             # A final file may start with its own WITH: its CTEs then follow indicator_periods.
             facts = re.sub(r"^((?:\s*--[^\n]*\n)*)\s*with\s", r"\1, ", facts, count=1, flags=re.IGNORECASE)
-            return f"""select * from (with {periods} {facts})
+            return f"""select *, true as breakdown_seen from (with {periods} {facts})
                        where period in (select period from ({self.recomputed("periods", changed_since)}))"""
+        kept = "" if changed_since is None else \
+            f"union all select distinct breakdown, false from indicators where indicator = '{self.indicator}'"
         levels = ", ".join(f"'{level}'" for level in self.levels)
         if self.month_masks:
             aggregate = MASK_AGGREGATES[self.aggregate].format(
@@ -211,16 +216,18 @@ class IndicatorUnit:
         area_members as ({AREA_MEMBERS}),
         facts as ({facts}),
         grid as (
-            select a.level, a.area_code, p.period, p.period_start, p.period_end, b.breakdown
+            select a.level, a.area_code, p.period, p.period_start, p.period_end, b.breakdown, b.breakdown_seen
             from areas a
-            cross join recomputed_periods p
-            cross join (select distinct breakdown from facts {"where units <> 0" if self.month_masks else ""}
-                        {"union select ''" if self.total else ""}) b
+            cross join indicator_periods p
+            cross join (select breakdown, bool_or(seen) as breakdown_seen
+                        from (select distinct breakdown, true as seen from facts {"where units <> 0" if self.month_masks else ""}
+                              {"union all select '', true" if self.total else ""} {kept})
+                        group by breakdown) b
             where a.level in ({levels})
         ),
         aggregated as ({self._aggregated_sql(aggregate)}),
         judged as (
-            select g.level, g.area_code, g.period, g.breakdown, a.value, a.numerator,
+            select g.level, g.area_code, g.period, g.breakdown, g.breakdown_seen, a.value, a.numerator,
                    {"q.value" if self.persons else "a.denominator"} as denominator,
                    {self.status} as period_status, {unpriced} as unpriced
             from grid g
@@ -237,7 +244,7 @@ class IndicatorUnit:
                case when status = 'ok' then {value} end as value,
                case when status in ('ok', 'no_data') then {numerator} end as numerator,
                case when status in ('ok', 'no_data') then {denominator} end as denominator,
-               status
+               status, breakdown_seen
         from statused
         """
 
@@ -250,7 +257,7 @@ class IndicatorUnit:
         if self.per_area:
             return f"""
             select period, breakdown, level, area_code, {aggregate}
-            from facts where period in (select period from recomputed_periods)
+            from facts where period in (select period from indicator_periods)
             group by period, breakdown, level, area_code"""
         return f"""
             select f.period, f.breakdown,
@@ -261,7 +268,7 @@ class IndicatorUnit:
                         else f.municipality_code::varchar end as area_code,
                    {aggregate}
             from facts f join municipalities m using (municipality_code)
-            where f.period in (select period from recomputed_periods)
+            where f.period in (select period from indicator_periods)
             group by grouping sets ((f.period, f.breakdown), (f.period, f.breakdown, m.region_code),
                                     (f.period, f.breakdown, m.region_code, f.municipality_code))"""
 
@@ -275,7 +282,7 @@ class IndicatorUnit:
             select p.period, w.breakdown, w.level, w.area_code, {aggregate}
             from (select level, area_code, breakdown, month_word, units{", hits" if hits else ""}, count(*) as persons
                   from ({masks}) where units <> 0 group by all) w
-            join recomputed_periods p on p.month_word = w.month_word and w.units & p.month_mask <> 0
+            join indicator_periods p on p.month_word = w.month_word and w.units & p.month_mask <> 0
             group by p.period, w.breakdown, w.level, w.area_code"""
 
 

@@ -12,7 +12,7 @@ import dagster as dg
 from dagster import AssetExecutionContext
 from dagster_duckdb import DuckDBResource
 
-from assets.indicator_units import read_units
+from assets.indicator_units import IndicatorUnit, read_units
 from assets.model import (area_population, areas, cases_current, data_window, episode_starts, episodes, periods,
                           person_months, refund_cap_nights, stay_nights, stays_current)
 from assets.reference import hf_unit_costs_table, shelter_rates_table
@@ -57,6 +57,29 @@ def changed_since(conn, version: str) -> date | None | bool:
     return None if every else since or False
 
 
+def compute_unit(conn, unit: IndicatorUnit, since: date | None) -> bool:
+    """`unit`'s rows of `indicators`: for every period, or for those a change on `since` can reach.
+    A breakdown that the facts of those periods have and the kept rows do not, or the reverse,
+    means the breakdowns of a run computing every period would differ: then every period it is.
+    Returns whether every period was computed."""
+    if since is None:
+        conn.execute(f"insert into indicators ({INDICATOR_COLUMNS}) select {INDICATOR_COLUMNS} from ({unit.sql()})")
+        return True
+    conn.execute(f"delete from indicators where indicator = ? and period in (select period from "
+                 f"({unit.recomputed('periods', since)}))", [unit.indicator])
+    conn.execute(f"create or replace temp table unit_rows as {unit.sql(since)}")
+    other_breakdowns = conn.execute("""
+        select exists (select 1 from unit_rows where not breakdown_seen)
+            or exists (select breakdown from unit_rows except select breakdown from indicators where indicator = ?)
+    """, [unit.indicator]).fetchall()[0][0]
+    if other_breakdowns:
+        conn.execute("delete from indicators where indicator = ?", [unit.indicator])
+        conn.execute(f"create or replace temp table unit_rows as {unit.sql()}")
+    conn.execute(f"insert into indicators ({INDICATOR_COLUMNS}) select {INDICATOR_COLUMNS} from unit_rows")
+    conn.execute("drop table unit_rows")
+    return other_breakdowns
+
+
 @dg.asset(group_name="indicators", kinds={"duckdb"}, deps=MODEL_TABLES, owners=OWNERS)
 def indicators(context: AssetExecutionContext, duckdb: DuckDBResource) -> dg.MaterializeResult:
     """Every indicator for every level, area and complete period (exact figures; stays in the warehouse).
@@ -76,13 +99,8 @@ def indicators(context: AssetExecutionContext, duckdb: DuckDBResource) -> dg.Mat
             """)
         conn.execute("begin")
         conn.execute("delete from indicators where period not in (select period from periods)")
-        for unit in read_units(INDICATOR_SQL_DIR):
-            if since:
-                conn.execute(f"delete from indicators where indicator = ? and period in (select period from "
-                             f"({unit.recomputed('periods', since)}))", [unit.indicator])
-            if since is not False:
-                conn.execute(f"insert into indicators ({INDICATOR_COLUMNS}) select {INDICATOR_COLUMNS} "
-                             f"from ({unit.sql(since)})")
+        every_period = [unit.indicator for unit in read_units(INDICATOR_SQL_DIR) if since is not False
+                        and compute_unit(conn, unit, since)]
         conn.execute("update indicators set run_id = ?, cutoff = (select cutoff from data_window)", [context.run_id])
         conn.execute("create or replace table indicators_state as select ? as version", [version])
         conn.execute("create or replace table figures_changed_since (since date)")
@@ -91,7 +109,8 @@ def indicators(context: AssetExecutionContext, duckdb: DuckDBResource) -> dg.Mat
             "select indicator, count(*) from indicators group by all order by 1").fetchall())
         metadata = table_metadata(conn, "indicators")
     computed = "every period" if since is None else "no period (nothing changed)" if since is False else \
-        f"the periods a change since {since} can reach"
+        f"the periods a change since {since} can reach" + (
+            f" (every period for {len(every_period)} whose breakdowns changed)" if every_period else "")
     return dg.MaterializeResult(metadata={**metadata, "computed_for": computed,
                                           "rows_per_indicator": dg.MetadataValue.json(per_indicator)})
 

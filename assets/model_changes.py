@@ -7,7 +7,7 @@ from one person's stays and cases at a time (windows and groups by person_no), g
 stay's current row is the latest of its rows, whoever they name, so a person counts as changed when
 they have a row of a stay (or case) that gained or lost a row; and their stays are computed from
 every row of every stay they have a row of. When the cutoff moves, the persons whose tables reach
-it change too: open stays and cases, and a last episode that counts as young up to the cutoff.
+it change too: open stays and cases, and a young last episode of a person active in the cutoff's year.
 
 State kept in the warehouse:
 - `model_pending`: the pseudonyms changed since the model was last completed (written with each
@@ -84,15 +84,19 @@ def plan_model(conn) -> str:
     if data_start != window[0]:
         figures_changed(conn, "null")   # the first-time statuses read the data start
     if old_cutoff != window[1]:
-        figures_changed(conn, f"date '{old_cutoff}'")
+        figures_changed(conn, f"date '{min(old_cutoff, window[1])}'")
         conn.execute("""
             insert into model_pending
             select person_key from person_numbers
             semi join (select person_no from stays_current where exit_date is null
                        union select person_no from cases_current where end_date is null
-                       union select person_no from episodes
-                             qualify first_entry = max(first_entry) over (partition by person_no)
-                                 and year(first_entry) - birth_year between 18 and 24) using (person_no)""")
+                       union (select person_no from episodes
+                              qualify first_entry = max(first_entry) over (partition by person_no)
+                                  and year(first_entry) - birth_year between 18 and 24
+                              intersect
+                              select person_no from stays_current
+                              where coalesce(exit_date, $old) >= date_trunc('year', least($old, $new)))
+                      ) using (person_no)""", {"old": old_cutoff, "new": window[1]})
     conn.execute(f"create schema delta; create table delta.old_window as select date '{old_cutoff}' as cutoff")
     return "changed persons only"
 

@@ -39,6 +39,13 @@ def test_a_new_quarter_and_a_correction_give_the_figures_of_a_full_run(small_lan
     assert quarter
     for path in quarter:
         path.rename(held_back / path.name)
+    # No exit to prison before the quarter: its exits bring a breakdown new to the kept figures.
+    for path in (landing / "shelter_stays").glob("*.csv"):
+        header, rows = rows_of(path)
+        destination = header.index("exit_destination")
+        write_rows(path, header, [[*row[:destination], "street" if row[destination] == "prison" else row[destination],
+                                   *row[destination + 1:]] for row in rows])
+    assert any(row[destination] == "prison" for path in held_back.iterdir() for row in rows_of(path)[1])
     incremental, first = run_pipeline(landing, tmp_path / "incremental")
     assert first.success
     for path in held_back.iterdir():                               # the quarter's deliveries arrive
@@ -53,6 +60,7 @@ def test_a_new_quarter_and_a_correction_give_the_figures_of_a_full_run(small_lan
     _, second = run_pipeline(landing, tmp_path / "incremental")
     assert second.success
     assert files_read_now(second) == len(quarter) + 1                # only what is new or changed is read
+    assert "(every period for " in said(second, "indicators", "computed_for")   # exits to prison, at least
     scratch, full = run_pipeline(landing, tmp_path / "scratch")
     assert full.success and files_read_now(full) > 10 * files_read_now(second)
     assert differences(incremental.warehouse, scratch.warehouse) == {}
@@ -171,7 +179,7 @@ def test_only_changed_contents_are_judged_and_the_problems_equal_a_full_run(smal
     # of Y's open stay, at the earliest from the data's start.
     assert said(first, "indicators", "computed_for") == "every period"
     since = said(second, "indicators", "computed_for")
-    assert re.fullmatch(r"the periods a change since (\S+) can reach", since), since
+    assert re.match(r"the periods a change since (\S+) can reach", since), since
     assert "2021-01-01" <= since.split()[5] <= "2023-01-03"
 
     scratch, full = run_pipeline(landing, tmp_path / "scratch")

@@ -24,9 +24,17 @@
 --   youth              person-level, the same in every area: their latest episode started by the
 --                      month's end has age 18-24 ("for a person, their latest episode active in
 --                      the period"; episodes follow one another, so at a period's end the latest
---                      active one is the last that started by then: read at the period's last month)
+--                      active one is the last that started by then: read at the period's last month).
+--                      It is read only in periods the person is active in, so it ends with the year
+--                      of their last night (or the cutoff): a later cutoff changes only the persons
+--                      active in the cutoff's year, which keeps a run after a quarter small
+--                      (assets/model_changes.py).
 create or replace table person_months as
-with spans as (
+with last_active as (
+    select person_no, month_no(make_date(year(max(coalesce(s.exit_date, w.cutoff))), 12, 1)) as last_year_end
+    from stays_current s, data_window w
+    group by person_no
+), spans as (
     select s.person_no, s.municipality_code, 'active' as kind,
            month_no(s.entry_date) as from_month, month_no(coalesce(s.exit_date, w.cutoff)) as to_month
     from stays_current s, data_window w
@@ -58,9 +66,9 @@ with spans as (
     union all
     -- Each youth episode from its start's month to the month before the person's next start.
     select person_no, null, 'youth', month_no(first_entry),
-           coalesce(lead(month_no(first_entry)) over (partition by person_no order by first_entry),
-                    (select month_no(cutoff) + 1 from data_window)) - 1
-    from episodes
+           least(coalesce(lead(month_no(first_entry)) over (partition by person_no order by first_entry),
+                          (select month_no(cutoff) + 1 from data_window)) - 1, l.last_year_end)
+    from episodes join last_active l using (person_no)
     qualify year(first_entry) - birth_year between 18 and 24
 ), words as (
     -- A span split at the words it reaches (almost always one).
