@@ -41,7 +41,8 @@ count `unit` (what is counted once: a person, an episode); sum `amount`; kroner 
 a rate is missing, which makes the area and period no_data) and `unit` (the person behind it: their
 number is the row's denominator, for disclosure control); share `unit`, `hit`; ratio `amount`,
 `base`; median `amount` (one row per episode). They may join `indicator_periods`
-(the periods table cut to the file's period types) and `area_members` (each municipality_code
+(the periods table cut to the file's period types, and, in a run after new deliveries, to the
+periods a change can reach: see `looks ahead`) and `area_members` (each municipality_code
 with the three areas it belongs to: itself, its region and DK). The template below rolls facts up to
 municipality, region and DK in one grouping-sets pass (so a person counts once per area),
 fills areas and periods without facts (0 for counts, no_data for shares), and blanks the value of

@@ -113,7 +113,7 @@ def figures_changed(conn, since: str) -> None:
 
 def number_changed_persons(conn) -> int:
     """`person_numbers` kept: a vanished person's number is dropped and new persons are numbered after
-    the highest (a number is never reused for another pseudonym). Schema `delta` set up with the
+    the highest. Schema `delta` set up with the
     changed persons (their number, old or new) and views of the core rows their tables read.
     Returns how many persons changed."""
     conn.execute("""create table delta.persons as
