@@ -99,8 +99,10 @@ def indicators(context: AssetExecutionContext, duckdb: DuckDBResource) -> dg.Mat
             """)
         conn.execute("begin")
         conn.execute("delete from indicators where period not in (select period from periods)")
-        every_period = [unit.indicator for unit in read_units(INDICATOR_SQL_DIR) if since is not False
-                        and compute_unit(conn, unit, since)]
+        every_period = []   # the units computed for every period although only some changed
+        for unit in read_units(INDICATOR_SQL_DIR) if since is not False else []:
+            if compute_unit(conn, unit, since) and since:
+                every_period.append(unit.indicator)
         conn.execute("update indicators set run_id = ?, cutoff = (select cutoff from data_window)", [context.run_id])
         conn.execute("create or replace table indicators_state as select ? as version", [version])
         conn.execute("create or replace table figures_changed_since (since date)")

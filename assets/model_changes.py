@@ -175,7 +175,6 @@ def date_changed_records(conn, table: str) -> None:
     columns = [c for (c,) in conn.execute("select column_name from duckdb_columns() where schema_name = 'main' "
                                           "and table_name = ? and database_name = current_database() "
                                           "order by column_index", [table]).fetchall()]
-    row = lambda alias, cols: "row(" + ", ".join(f"{alias}.{c}" for c in cols) + ")"
     start_side = [c for c in columns if c not in end_side]
     on = " and ".join(f"o.{k} = n.{k}" for k in keys)
     end = end_side[0]
@@ -183,14 +182,18 @@ def date_changed_records(conn, table: str) -> None:
         insert into figures_changed_since
         select min(case when o.{keys[0]} is null then n.start
                         when n.{keys[0]} is null then o.start
-                        when {row('o', start_side)} is not distinct from {row('n', start_side)}
+                        when {row_of('o', start_side)} is not distinct from {row_of('n', start_side)}
                             then least(coalesce(o.{end}, w.cutoff), coalesce(n.{end}, d.cutoff)) - 1
                         else least(o.start, n.start) end)
         from (select *, {start} as start from main.{table} semi join delta.persons using (person_no)) o
         full join (select *, {start} as start from delta.{table}) n on {on}
         cross join delta.old_window w cross join data_window d
-        where {row('o', columns)} is distinct from {row('n', columns)}
+        where {row_of('o', columns)} is distinct from {row_of('n', columns)}
         having count(*) > 0""")
+
+
+def row_of(alias: str, columns: list[str]) -> str:
+    return "row(" + ", ".join(f"{alias}.{c}" for c in columns) + ")"
 
 
 def complete_model(conn) -> None:
