@@ -29,7 +29,7 @@ from __future__ import annotations
 from contextlib import contextmanager
 
 from checks.contract import sql_text
-from pipelines.resources import table_exists
+from pipelines.resources import column_exists, table_exists
 from pipelines.settings import code_version
 
 MODEL_CODE = ("assets/model.py", "assets/model_changes.py", "assets/sql/model")
@@ -99,11 +99,6 @@ def plan_model(conn) -> str:
                       ) using (person_no)""", {"old": old_cutoff, "new": window[1]})
     conn.execute(f"create schema delta; create table delta.old_window as select date '{old_cutoff}' as cutoff")
     return "changed persons only"
-
-
-def column_exists(conn, table: str, column: str) -> bool:
-    return conn.execute("select count(*) from duckdb_columns() where table_name = ? and column_name = ? "
-                        "and database_name = current_database()", [table, column]).fetchall()[0][0] > 0
 
 
 def figures_changed(conn, since: str) -> None:

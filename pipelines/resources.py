@@ -50,6 +50,11 @@ class Warehouse(DuckDBResource):
 OWNERS = ["team:hfmon-data"]
 
 
+def column_exists(conn, table: str, column: str) -> bool:
+    return conn.execute("select count(*) from duckdb_columns() where table_name = ? and column_name = ? "
+                        "and database_name = current_database()", [table, column]).fetchall()[0][0] > 0
+
+
 def table_exists(conn, table: str, views: bool = False) -> bool:
     """Whether the warehouse (or this connection's temporary tables) holds a table (or, with `views`,
     a view) of that name."""
