@@ -168,6 +168,13 @@ class IndicatorUnit:
         first_end = changed_since - timedelta(days=self.looks_ahead_days)
         return f"select * from {periods} where period_end >= date '{first_end}'"
 
+    def first_month(self, changed_since: date | None) -> date | None:
+        """The first month of a period computed after a change on `changed_since` (None: all are):
+        the longest period, a year, reaches back to its January."""
+        if changed_since is None:
+            return None
+        return date((changed_since - timedelta(days=self.looks_ahead_days)).year, 1, 1)
+
     def periods_sql(self) -> str:
         if self.periods == ("count_years",):
             return ("select * from periods where period_type = 'year' "
@@ -193,6 +200,7 @@ class IndicatorUnit:
         kept = "" if changed_since is None else \
             f"union all select distinct breakdown, false from indicators where indicator = '{self.indicator}'"
         levels = ", ".join(f"'{level}'" for level in self.levels)
+        first_month = self.first_month(changed_since)
         if self.month_masks:
             aggregate = MASK_AGGREGATES[self.aggregate].format(
                 hit_months="last_month_mask" if self.hits_in_last_month else "month_mask")
@@ -206,7 +214,7 @@ class IndicatorUnit:
         if self.persons.startswith("person_months."):
             masks = (f"select level, area_code, '' as breakdown, month_word, "
                      f"{self.persons.removeprefix('person_months.')} as units from person_months")
-            persons = f"""left join ({self.mask_counts(MASK_AGGREGATES['count'], masks)}) q
+            persons = f"""left join ({self.mask_counts(MASK_AGGREGATES['count'], masks, first_month=first_month)}) q
                           on q.level = g.level and q.area_code = g.area_code and q.period = g.period
                              and q.breakdown = g.breakdown"""
         value, numerator, denominator = FILLED[self.aggregate]
@@ -226,7 +234,7 @@ class IndicatorUnit:
                         group by breakdown) b
             where a.level in ({levels})
         ),
-        aggregated as ({self._aggregated_sql(aggregate)}),
+        aggregated as ({self._aggregated_sql(aggregate, first_month)}),
         judged as (
             select g.level, g.area_code, g.period, g.breakdown, g.breakdown_seen, a.value, a.numerator,
                    {"q.value" if self.persons else "a.denominator"} as denominator,
@@ -249,12 +257,13 @@ class IndicatorUnit:
         from statused
         """
 
-    def _aggregated_sql(self, aggregate: str) -> str:
+    def _aggregated_sql(self, aggregate: str, first_month: date | None) -> str:
         """Facts rolled up to (level, area_code): in one grouping-sets pass from municipalities, or,
         for `rollup: per area`, grouped as the facts already name their areas; for `units: month
         masks`, the rows whose masks meet each period's months, counted by identical masks."""
         if self.month_masks:
-            return self.mask_counts(aggregate, "select * from facts", hits=self.aggregate == "share")
+            return self.mask_counts(aggregate, "select * from facts", hits=self.aggregate == "share",
+                                    first_month=first_month)
         if self.per_area:
             return f"""
             select period, breakdown, level, area_code, {aggregate}
@@ -275,16 +284,29 @@ class IndicatorUnit:
 
 
     @staticmethod
-    def mask_counts(aggregate: str, masks: str, hits: bool = False) -> str:
+    def mask_counts(aggregate: str, masks: str, hits: bool = False, first_month: date | None = None) -> str:
         """Rows of month masks (level, area_code, breakdown, month_word, units[, hits]) counted per
         period they meet: identical masks are counted together first, so each period is tested
-        against a few thousand distinct masks per area rather than every person's row."""
+        against a few thousand distinct masks per area rather than every person's row. With
+        `first_month` (no period computed starts before it), the rows with no month from it on are
+        left out before grouping: after a quarter, most persons were active only in kept periods."""
+        later = "" if first_month is None else f" and {months_from(first_month)}"
         return f"""
             select p.period, w.breakdown, w.level, w.area_code, {aggregate}
             from (select level, area_code, breakdown, month_word, units{", hits" if hits else ""}, count(*) as persons
-                  from ({masks}) where units <> 0 group by all) w
+                  from ({masks}) where units <> 0{later} group by all) w
             join indicator_periods p on p.month_word = w.month_word and w.units & p.month_mask <> 0
             group by p.period, w.breakdown, w.level, w.area_code"""
+
+
+MONTHS_PER_WORD = 60   # as assets/sql/model/month_numbers.sql numbers months: from 2000-01, 60 to a word
+
+
+def months_from(month: date) -> str:
+    """SQL: the mask row (month_word, units) has a month on or after `month`'s."""
+    word, bit = divmod((month.year - 2000) * 12 + month.month - 1, MONTHS_PER_WORD)
+    later_bits = ((1 << MONTHS_PER_WORD) - 1) & ~((1 << bit) - 1)
+    return f"(month_word > {word} or (month_word = {word} and units & {later_bits} <> 0))"
 
 
 def looks_ahead(path: Path, text: str) -> int:

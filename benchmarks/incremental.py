@@ -19,6 +19,8 @@ COMPARED = {"indicators": "* exclude (run_id) from {schema}.indicators",
             "indicators_published": "* from {schema}.indicators_published",
             "quarantine": "* from {schema}.quarantine", "shelter_stays": "* from {schema}.shelter_stays",
             "interventions": "* from {schema}.interventions", "homeless_count": "* from {schema}.homeless_count",
+            # What the plausibility suites judge shelters by, kept per touched stay between runs.
+            "latest_staged_stays": "* from {schema}.latest_staged_stays",
             # The model's tables, by pseudonym: a model computed per person keeps each person's
             # number and numbers new persons after the others, where a run from scratch sorts them.
             **{table: "* exclude (person_no) from {schema}.%s join {schema}.person_numbers using (person_no)" % table

@@ -28,13 +28,6 @@ class Suite:
     where: tuple[str, ...] = ()                 # the frame's columns that say where a failure is (file, shelter)
 
 
-# Each staged stay once, from its row of the latest period (then the later line), as the core model
-# will take it. (A grouped arg_max was 1-2 s faster at 100x, but its states do not spill: with all
-# of a stay's columns it ran out of DuckDB's 2 GB at 100x, so it is no rule for growing data.)
-LATEST_STAY_ROWS = """select provider, struct_pack({columns}) as stay from staging_shelter_stays
-                      qualify row_number() over (partition by provider, stay_id order by period_end desc, line desc) = 1"""
-
-
 def per_file_structure(dataset: str, key: str | None, required: list[str], ordered: tuple[str, str] | None) -> str:
     """Per loaded file: rows read, accounted for (staged + quarantined), and structural counts."""
     checks = [f"count(*) filter (where {' or '.join(f'{c} is null' for c in required)}) as missing_required"]
@@ -106,12 +99,12 @@ SUITES = [
     # Plausibility: figures an analyst would question before publishing.
     Suite("shelter_stays_plausibility", "staging_shelter_stays", False,
           "Per shelter (at least 20 exits): unknown destinations at most 25% of exits; median stay 5-120 days.",
-          f"""with current as ({LATEST_STAY_ROWS.format(columns="entry_date, exit_date, exit_destination")})
-             select provider as shelter_id, count(stay.exit_date) as exits,
-                    avg((stay.exit_destination = 'unknown')::int) filter (where stay.exit_date is not null)
+          # Each staged stay once, by its latest row (kept by the staging step: assets/validate.py).
+          """select provider as shelter_id, count(exit_date) as exits,
+                    avg((exit_destination = 'unknown')::int) filter (where exit_date is not null)
                         as unknown_destination_share,
-                    median(stay.exit_date - stay.entry_date) as median_stay_days
-             from current group by provider having count(stay.exit_date) >= 20""",
+                    median(exit_date - entry_date) as median_stay_days
+             from latest_staged_stays group by provider having count(exit_date) >= 20""",
           lambda gxe: {
               "unknown_destinations_over_25_percent": gxe.ExpectColumnValuesToBeBetween(
                   column="unknown_destination_share", max_value=0.25),
@@ -119,12 +112,11 @@ SUITES = [
                   column="median_stay_days", min_value=5, max_value=120)}, where=("shelter_id",)),
     Suite("occupancy_plausibility", "staging_shelter_stays", False,
           "Per shelter and complete quarter: occupancy at most 110% of its beds.",
-          f"""with current as ({LATEST_STAY_ROWS.format(columns="entry_date, exit_date")}),
-             quarters as (select distinct period_start, period_end from staging_shelter_stays
+          """with quarters as (select distinct period_start, period_end from staging_shelter_stays
                           where period_end - period_start between 85 and 95),
              cutoff as (select max(period_end) as cutoff from staging_shelter_stays),
-             spans as (select provider, stay.entry_date as entry, coalesce(stay.exit_date, cutoff.cutoff + 1) as ends
-                       from current cross join cutoff),
+             spans as (select provider, entry_date as entry, coalesce(exit_date, cutoff.cutoff + 1) as ends
+                       from latest_staged_stays cross join cutoff),
              -- A stay meets the calendar quarters from its entry's up to its end: an equi-join on the
              -- quarter, not a range join of every stay with every quarter.
              by_quarter as (select provider, entry, ends,

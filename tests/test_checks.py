@@ -71,14 +71,16 @@ def test_occupancy_counts_each_stay_by_its_latest_row_in_every_quarter_it_meets(
     """The occupancy suite by hand: S001 (2 beds) in 2024-Q1 has 91 + 5 + 12 nights of 182, in Q2
     91 (the open stay; the stay whose later row closed it on 1 April has none); S002 (1 bed) has two
     stays through Q1, 200 %, which the rule flags with its shelter and quarter."""
+    from assets.validate import LATEST_STAGED_STAYS
     from checks.gx_suites import SUITES, failures_table, run_suite
 
     suite = next(s for s in SUITES if s.name == "occupancy_plausibility")
     with duckdb.connect() as conn:
         conn.execute("create table shelters as select * from (values ('S001', 2), ('S002', 1)) t(shelter_id, beds)")
-        conn.execute("""create table staging_shelter_stays as select provider, stay_id, line,
+        conn.execute("""create table staging_shelter_stays as select provider, stay_id, 'f.csv' as source_file, line,
                                period_start::date as period_start, period_end::date as period_end,
-                               entry_date::date as entry_date, exit_date::date as exit_date
+                               entry_date::date as entry_date, exit_date::date as exit_date,
+                               null::varchar as exit_destination
                         from (values
             ('S001', 'A', 2, '2024-01-01', '2024-03-31', '2024-01-01', null),
             ('S001', 'A', 2, '2024-04-01', '2024-06-30', '2024-01-01', '2024-04-01'),
@@ -88,6 +90,7 @@ def test_occupancy_counts_each_stay_by_its_latest_row_in_every_quarter_it_meets(
             ('S002', 'D', 2, '2024-01-01', '2024-03-31', '2024-01-01', '2024-04-01'),
             ('S002', 'E', 3, '2024-01-01', '2024-03-31', '2024-01-01', '2024-04-01'))
             t(provider, stay_id, line, period_start, period_end, entry_date, exit_date)""")
+        conn.execute(f"create table latest_staged_stays as {LATEST_STAGED_STAYS.format(only='')}")
         frame = conn.execute(suite.query).df()
     occupancy = {(row.shelter_id, str(row.quarter_start.date())): round(row.occupancy, 4) for row in frame.itertuples()}
     assert occupancy == {("S001", "2024-01-01"): round(108 / 182, 4), ("S001", "2024-04-01"): 0.5,

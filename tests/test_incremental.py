@@ -58,7 +58,7 @@ def test_a_new_quarter_and_a_correction_give_the_figures_of_a_full_run(small_lan
     corrected.write_text("\n".join([lines[0], ",".join(row), *lines[2:]]) + "\n")
 
     _, second = run_pipeline(landing, tmp_path / "incremental")
-    assert second.success
+    assert second.success, [e.step_failure_data.error for e in second.get_step_failure_events()]
     assert files_read_now(second) == len(quarter) + 1                # only what is new or changed is read
     assert "(every period for " in said(second, "indicators", "computed_for")   # exits to prison, at least
     scratch, full = run_pipeline(landing, tmp_path / "scratch")
@@ -171,6 +171,8 @@ def test_only_changed_contents_are_judged_and_the_problems_equal_a_full_run(smal
     _, second = run_pipeline(landing, tmp_path / "incremental")
     assert second.success, [e.step_failure_data.error for e in second.get_step_failure_events()]
     assert judged(second).startswith(f"new or changed files only, {len(quarter) + 3} of ")
+    assert said(first, "staging_shelter_stays", "latest_stays_taken_for") == "every stay"
+    assert said(second, "staging_shelter_stays", "latest_stays_taken_for") == "the stays changed contents touch"
     # The model too: only the persons those contents (and the later cutoff) touch are computed again.
     with duckdb.connect(str(incremental.warehouse), read_only=True) as conn:
         persons = conn.execute("select count(*) from person_numbers").fetchall()[0][0]
