@@ -201,6 +201,9 @@ class IndicatorUnit:
             f"union all select distinct breakdown, false from indicators where indicator = '{self.indicator}'"
         levels = ", ".join(f"'{level}'" for level in self.levels)
         first_month = self.first_month(changed_since)
+        # The breakdowns of the facts read: for month masks, those of the rows that meet the periods computed.
+        seen_in = "" if not self.month_masks else "where units <> 0" + (
+            f" and {months_from(first_month)}" if first_month else "")
         if self.month_masks:
             aggregate = MASK_AGGREGATES[self.aggregate].format(
                 hit_months="last_month_mask" if self.hits_in_last_month else "month_mask")
@@ -229,7 +232,7 @@ class IndicatorUnit:
             from areas a
             cross join indicator_periods p
             cross join (select breakdown, bool_or(seen) as breakdown_seen
-                        from (select distinct breakdown, true as seen from facts {"where units <> 0" if self.month_masks else ""}
+                        from (select distinct breakdown, true as seen from facts {seen_in}
                               {"union all select '', true" if self.total else ""} {kept})
                         group by breakdown) b
             where a.level in ({levels})

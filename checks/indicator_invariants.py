@@ -121,7 +121,7 @@ def monthly_inflow_counts_each_person_once(duckdb: DuckDBResource) -> dg.AssetCh
                             else s.municipality_code::varchar end as area_code,
                        count(distinct s.person_no) as persons
                 from episode_starts s
-                join periods p on p.period_type = 'month' and s.first_entry between p.period_start and p.period_end
+                join periods p on p.period_type = 'month' and p.period = strftime(s.first_entry, '%Y-%m')   -- an equi-join
                 join municipalities m using (municipality_code)
                 group by grouping sets ((p.period), (p.period, m.region_code), (p.period, m.region_code, s.municipality_code))
             ), inflow as (

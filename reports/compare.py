@@ -58,11 +58,19 @@ def boundaries() -> dict:
 
 
 def municipal_figures(published: Published, population: dict, within: Area) -> pd.DataFrame:
-    """One row per municipality in `within` (DK or a region): the key figures of the latest year."""
+    """One row per municipality in `within` (DK or a region): the key figures of the latest year.
+    Built once for every municipality (the national page and the five regional ones each ask)."""
+    every = published.memo("municipal_figures", lambda: every_municipal_figure(published, population))
+    if within.level == "national" or every.empty:
+        return every
+    return every[every["region"] == within.name].reset_index(drop=True)
+
+
+def every_municipal_figure(published: Published, population: dict) -> pd.DataFrame:
     year = published.latest_year
     rows = []
     for area in published.areas:
-        if area.level != "municipality" or (within.level == "region" and area.region != within.code):
+        if area.level != "municipality":
             continue
 
         def latest(indicator):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Callable
 
 import numpy as np
 import pandas as pd
@@ -106,6 +107,7 @@ class Published:
         self.areas = self._areas(conn)
         self.rates = RateCoverage.read(conn)
         self._series: dict[tuple, pd.DataFrame] = {}
+        self._memo: dict[str, pd.DataFrame] = {}
 
     def _areas(self, conn) -> list[Area]:
         rows = conn.execute("""select a.level, a.area_code, coalesce(a.name, ''), a.region_code
@@ -114,6 +116,12 @@ class Published:
                      danish.REGION_NAMES.get(int(code), code) if level == "region" else name,
                      str(region) if region is not None and level == "municipality" else None)
                 for level, code, name, region in rows]
+
+    def memo(self, name: str, build: Callable[[], pd.DataFrame]) -> pd.DataFrame:
+        """A frame several pages derive alike from these figures, built once (per worker process)."""
+        if name not in self._memo:
+            self._memo[name] = build()
+        return self._memo[name]
 
     def area(self, level: str, code: str) -> Area:
         return next(a for a in self.areas if a.level == level and a.code == code)
