@@ -3,7 +3,9 @@ shipped once beside the pages (`vega.js`; a page without a chart loads no script
 
 from __future__ import annotations
 
+import hashlib
 import json
+import os
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -42,9 +44,23 @@ VEGA_SCRIPT = "vega.js"
 @cache
 def vega_bundle() -> str:
     """Vega + Vega-Lite + Vega-Embed as one script, for the Vega-Lite version Altair writes; its
-    first line names the versions (`write_vega_bundle` keeps a file that already has them)."""
+    first line names the versions (`write_vega_bundle` keeps a file that already has them). Building
+    it takes a second, so it is kept in the user's cache folder, named by its versions, for the next
+    published folder (every run into a new home, every test)."""
     version = ".".join(alt.SCHEMA_VERSION.lstrip("v").split(".")[:2])
-    return f"{bundle_stamp(version)}\n" + vl_convert.javascript_bundle(vl_version=version)
+    stamp = bundle_stamp(version)
+    kept = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "hfmon" / \
+        f"vega-{hashlib.sha256(stamp.encode()).hexdigest()[:16]}.js"
+    if kept.exists():
+        with kept.open(encoding="utf-8") as existing:
+            if existing.readline().rstrip("\n") == stamp:
+                return kept.read_text(encoding="utf-8")
+    bundle = f"{stamp}\n" + vl_convert.javascript_bundle(vl_version=version)
+    try:
+        write_text(kept, bundle)
+    except OSError:   # no writable cache folder: the bundle is simply built again next time
+        pass
+    return bundle
 
 
 def bundle_stamp(vl_version: str) -> str:
