@@ -17,7 +17,8 @@ State kept in the warehouse:
 - `figures_changed_since`: for the indicators, the earliest date a change since they were last
   computed can move a figure at (`since`; NULL: any date), one row per model table that changed.
   A stay or case whose end side alone changed (exit date and destination; a case's end) moves
-  figures from the earlier of its old and new ends (open: the cutoff of the time); any other
+  figures from the earlier of its old and new ends (open: the cutoff of the time); a date filled in
+  later (an action plan, a housing date) from the earlier of its old and new values; any other
   change from the earlier of its old and new starts; a moved cutoff from the old cutoff.
 While a model is computed per person, schema `delta` holds `persons` (pseudonym, number), views of
 the core rows it reads, and each person-level table for those persons only; the model's SQL runs
@@ -35,12 +36,16 @@ from pipelines.settings import code_version
 MODEL_CODE = ("assets/model.py", "assets/model_changes.py", "assets/sql/model")
 # The core tables the model reads per person, and the id the model keeps each record's latest row of.
 RECORDS = {"shelter_stays": "stay_id", "interventions": "case_id"}
-# Per record table: its key, its start (the earliest date the record moves figures at) and the
-# columns of its end side, with the end date first.
+# Per record table: its key, its start (the earliest date the record moves figures at), the
+# columns of its end side, with the end date first, and the dates a later delivery fills in
+# (an action plan, a housing date). Such a date moves figures from itself: every indicator that
+# reads it for a period reads only dates up to the period's end plus what it declares it looks
+# ahead (action plans: 30 days after the entry; housing retention: housed in the period).
 RECORD_DATES = {
-    "stays_current": ("shelter_id, stay_id", "entry_date", ("exit_date", "exit_destination", "reported_in")),
+    "stays_current": ("shelter_id, stay_id", "entry_date", ("exit_date", "exit_destination", "reported_in"),
+                      ("action_plan_date",)),
     "cases_current": ("delivering_municipality, case_id", "least(start_date, housed_date)",
-                      ("end_date", "end_reason", "reported_in")),
+                      ("end_date", "end_reason", "reported_in"), ("housed_date",)),
 }
 PERSON_TABLES = ("stays_current", "cases_current", "episodes", "stay_nights", "refund_years", "refund_cap_nights",
                  "episode_starts", "person_months")
@@ -170,20 +175,24 @@ def person_scope(conn, table: str):
 def date_changed_records(conn, table: str) -> None:
     """Adds to `figures_changed_since` the earliest date the changed persons' records in `table`
     (old: main, new: delta) move figures at."""
-    key, start, end_side = RECORD_DATES[table]
+    key, start, end_side, filled_in_later = RECORD_DATES[table]
     keys = [k.strip() for k in key.split(",")]
     columns = [c for (c,) in conn.execute("select column_name from duckdb_columns() where schema_name = 'main' "
                                           "and table_name = ? and database_name = current_database() "
                                           "order by column_index", [table]).fetchall()]
-    start_side = [c for c in columns if c not in end_side]
+    start_side = [c for c in columns if c not in end_side and c not in filled_in_later]
     on = " and ".join(f"o.{k} = n.{k}" for k in keys)
     end = end_side[0]
+    # Only the end side or a date filled in later changed: the earliest of what changed.
+    later = ", ".join([f"""case when {row_of('o', end_side)} is distinct from {row_of('n', end_side)}
+                                then least(coalesce(o.{end}, w.cutoff), coalesce(n.{end}, d.cutoff)) - 1 end""",
+                       *(f"case when o.{c} is distinct from n.{c} then least(o.{c}, n.{c}) end" for c in filled_in_later)])
     conn.execute(f"""
         insert into figures_changed_since
         select min(case when o.{keys[0]} is null then n.start
                         when n.{keys[0]} is null then o.start
                         when {row_of('o', start_side)} is not distinct from {row_of('n', start_side)}
-                            then least(coalesce(o.{end}, w.cutoff), coalesce(n.{end}, d.cutoff)) - 1
+                            then least({later})
                         else least(o.start, n.start) end)
         from (select *, {start} as start from main.{table} semi join delta.persons using (person_no)) o
         full join (select *, {start} as start from delta.{table}) n on {on}

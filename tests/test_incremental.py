@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import shutil
+from datetime import date, timedelta
 from pathlib import Path
 
 import duckdb
@@ -56,14 +57,38 @@ def test_a_new_quarter_and_a_correction_give_the_figures_of_a_full_run(small_lan
     row[header.index("exit_destination")] = "unknown" if row[header.index("exit_destination")] != "unknown" \
         else "own_housing"
     corrected.write_text("\n".join([lines[0], ",".join(row), *lines[2:]]) + "\n")
+    # Dates filled in by a later correction, long before the quarter: an action plan within 30 days
+    # of a closed stay's entry, and a Housing First case's housing date. Each moves figures from its
+    # own date (the action plan share of the entry's periods, housing retention of the housed period).
+    stays_of: dict[str, set[str]] = {}
+    for path in (landing / "shelter_stays").glob("*.csv"):
+        header, rows = rows_of(path)
+        for r in rows:
+            stays_of.setdefault(r[header.index("person_key")], set()).add(r[header.index("stay_id")])
+    fill_in_later_date(landing / "shelter_stays" / "S001_2022-Q2.csv", "entry_date", "action_plan_date", days=5,
+                       chosen=lambda h, r: "" < r[h.index("exit_date")] <= "2022-06-30"   # an episode of its own
+                       and len(stays_of[r[h.index("person_key")]]) == 1)
+    fill_in_later_date(landing / "interventions" / "101_2022.csv", "start_date", "housed_date", days=20,
+                       chosen=lambda h, r: r[h.index("start_date")] >= "2022-01-01")
 
     _, second = run_pipeline(landing, tmp_path / "incremental")
     assert second.success, [e.step_failure_data.error for e in second.get_step_failure_events()]
-    assert files_read_now(second) == len(quarter) + 1                # only what is new or changed is read
+    assert files_read_now(second) == len(quarter) + 3                # only what is new or changed is read
     assert "(every period for " in said(second, "indicators", "computed_for")   # exits to prison, at least
     scratch, full = run_pipeline(landing, tmp_path / "scratch")
     assert full.success and files_read_now(full) > 10 * files_read_now(second)
     assert differences(incremental.warehouse, scratch.warehouse) == {}
+
+
+def fill_in_later_date(path: Path, start: str, filled: str, days: int, chosen=lambda header, row: True) -> None:
+    """The first `chosen` row whose `filled` date is empty gets `start` + `days`; if none is empty,
+    the first chosen row's date is removed."""
+    header, rows = rows_of(path)
+    candidates = [r for r in rows if chosen(header, r)]
+    row = next((r for r in candidates if not r[header.index(filled)]), candidates[0])
+    row[header.index(filled)] = "" if row[header.index(filled)] else \
+        str(date.fromisoformat(row[header.index(start)]) + timedelta(days=days))
+    write_rows(path, header, rows)
 
 
 def said(result, asset: str, key: str) -> str:
