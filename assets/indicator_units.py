@@ -27,8 +27,9 @@ A file starts with a header of `-- key: value` lines, then one SELECT of *facts*
                                   every such file to it)
     -- persons: person_months.nights   (kroner only, likewise: the persons whose mask in that column
                                   of person_months meets the period, for a total without breakdown)
-    -- looks ahead: 730 days    (how long after a period's end an event can still move its figures,
-                                  e.g. a return within 730 days of an exit; default 0. A run that
+    -- looks ahead: 730 days    (how long after a period's end an event, or a date a later delivery
+                                  fills in, can still move its figures, e.g. a return within 730 days
+                                  of an exit, an action plan within 30 days of an entry; default 0. A run that
                                   recomputes only the figures a change can reach recomputes the
                                   periods ending on or after the change's date less this)
     -- rollup: per area          (facts carry `level` and `area_code` instead of `municipality_code`,
