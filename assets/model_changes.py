@@ -184,9 +184,10 @@ def date_changed_records(conn, table: str) -> None:
     on = " and ".join(f"o.{k} = n.{k}" for k in keys)
     end = end_side[0]
     # Only the end side or a date filled in later changed: the earliest of what changed.
-    later = ", ".join([f"""case when {row_of('o', end_side)} is distinct from {row_of('n', end_side)}
-                                then least(coalesce(o.{end}, w.cutoff), coalesce(n.{end}, d.cutoff)) - 1 end""",
-                       *(f"case when o.{c} is distinct from n.{c} then least(o.{c}, n.{c}) end" for c in filled_in_later)])
+    end_moved = f"""case when {row_of('o', end_side)} is distinct from {row_of('n', end_side)}
+                         then least(coalesce(o.{end}, w.cutoff), coalesce(n.{end}, d.cutoff)) - 1 end"""
+    filled_moved = [f"case when o.{c} is distinct from n.{c} then least(o.{c}, n.{c}) end" for c in filled_in_later]
+    later = ", ".join([end_moved, *filled_moved])
     conn.execute(f"""
         insert into figures_changed_since
         select min(case when o.{keys[0]} is null then n.start

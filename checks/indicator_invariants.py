@@ -121,7 +121,8 @@ def monthly_inflow_counts_each_person_once(duckdb: DuckDBResource) -> dg.AssetCh
                             else s.municipality_code::varchar end as area_code,
                        count(distinct s.person_no) as persons
                 from episode_starts s
-                join periods p on p.period_type = 'month' and p.period = strftime(s.first_entry, '%Y-%m')   -- an equi-join
+                -- the month by equality (a range join of every start with every month was 1.2 s slower at 100x)
+                join periods p on p.period_type = 'month' and p.period = strftime(s.first_entry, '%Y-%m')
                 join municipalities m using (municipality_code)
                 group by grouping sets ((p.period), (p.period, m.region_code), (p.period, m.region_code, s.municipality_code))
             ), inflow as (

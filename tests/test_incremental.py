@@ -62,9 +62,9 @@ def test_a_new_quarter_and_a_correction_give_the_figures_of_a_full_run(small_lan
     # own date (the action plan share of the entry's periods, housing retention of the housed period).
     stays_of: dict[str, set[str]] = {}
     for path in (landing / "shelter_stays").glob("*.csv"):
-        header, rows = rows_of(path)
-        for r in rows:
-            stays_of.setdefault(r[header.index("person_key")], set()).add(r[header.index("stay_id")])
+        stay_header, stay_rows = rows_of(path)
+        for r in stay_rows:
+            stays_of.setdefault(r[stay_header.index("person_key")], set()).add(r[stay_header.index("stay_id")])
     fill_in_later_date(landing / "shelter_stays" / "S001_2022-Q2.csv", "entry_date", "action_plan_date", days=5,
                        chosen=lambda h, r: "" < r[h.index("exit_date")] <= "2022-06-30"   # an episode of its own
                        and len(stays_of[r[h.index("person_key")]]) == 1)
