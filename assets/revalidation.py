@@ -69,11 +69,16 @@ def can_judge_changes_only(conn, version: str) -> bool:
              *(d.name for d in DELIVERED)]
     if not all(table_exists(conn, table) for table in state):
         return False
-    differing, other_versions = conn.execute("""
-        select (select count(*) from ((select * from validated_contents except select * from published_contents)
-                                      union all (select * from published_contents except select * from validated_contents))),
-               (select count(*) from validated_contents where version <> ?)""", [version]).fetchall()[0]
-    return differing == 0 and other_versions == 0
+    other_versions = conn.execute("select count(*) from validated_contents where version <> ?",
+                                  [version]).fetchall()[0][0]
+    return same_contents(conn, "select * from validated_contents", "select * from published_contents") \
+        and other_versions == 0
+
+
+def same_contents(conn, rows: str, other: str) -> bool:
+    """Whether two content lists (SELECTs of the same columns) hold the same rows."""
+    return conn.execute(f"select count(*) from (({rows} except {other}) union all ({other} except {rows}))"
+                        ).fetchall()[0][0] == 0
 
 
 def record_validated_contents(conn, version: str) -> None:

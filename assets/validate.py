@@ -18,7 +18,7 @@ from dagster_duckdb import DuckDBResource
 from assets.ingest import delivery_files, raw_tables
 from assets.model_changes import forget_model, record_changed_persons
 from assets.problems import drop_quarantined_rows, type_rows
-from assets.revalidation import judge_deliveries, record_published_contents
+from assets.revalidation import judge_deliveries, record_published_contents, same_contents
 from checks.contract import DELIVERED, SHELTER_STAYS, Dataset, quote_identifier
 from pipelines.resources import OWNERS, table_exists, table_metadata
 
@@ -100,10 +100,7 @@ def keep_latest_staged_stays(conn) -> str:
     every stay or for the stays changed contents touch."""
     built_for = "latest_staged_stays_contents"
     kept = table_exists(conn, "staging_shelter_stays_removed") and table_exists(conn, built_for) and \
-        conn.execute(f"""select count(*) from (({SHELTER_CONTENTS.format(built_for)}
-                                                 except {SHELTER_CONTENTS.format('published_contents')})
-                                                union all ({SHELTER_CONTENTS.format('published_contents')}
-                                                 except {SHELTER_CONTENTS.format(built_for)}))""").fetchall()[0][0] == 0
+        same_contents(conn, SHELTER_CONTENTS.format(built_for), SHELTER_CONTENTS.format("published_contents"))
     if kept:
         conn.execute("""create or replace temp table touched_stays as
                         select provider, stay_id from staging_shelter_stays_added

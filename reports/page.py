@@ -51,10 +51,8 @@ def vega_bundle() -> str:
     stamp = bundle_stamp(version)
     kept = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "hfmon" / \
         f"vega-{hashlib.sha256(stamp.encode()).hexdigest()[:16]}.js"
-    if kept.exists():
-        with kept.open(encoding="utf-8") as existing:
-            if existing.readline().rstrip("\n") == stamp:
-                return kept.read_text(encoding="utf-8")
+    if kept.exists() and (bundle := kept.read_text(encoding="utf-8")).startswith(stamp + "\n"):
+        return bundle
     bundle = f"{stamp}\n" + vl_convert.javascript_bundle(vl_version=version)
     try:
         write_text(kept, bundle)
