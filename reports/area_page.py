@@ -63,7 +63,7 @@ def comparison(published: Published, area: Area) -> Section:
         ([published.area("national", "DK")] if area.level != "national" else [])
     frames = [published.series(a, indicator, periods="quarter").assign(series=a.name) for a in compared]
     data = pd.concat(frames, ignore_index=True)
-    table = data.pivot(index="period_label", columns="series", values="text").reindex(
+    table = as_in_chart(data, "period_label", "series").reindex(
         frames[0]["period_label"]).reset_index().rename(columns={"period_label": "Kvartal"})
     return Section(id="udvikling", heading="Udvikling pr. kvartal", explanation=texts.explanation(indicator),
                    ids=(indicator,),
@@ -72,6 +72,12 @@ def comparison(published: Published, area: Area) -> Section:
                                       "Personer på herberg pr. 10.000 indbyggere, pr. kvartal",
                                       f"Linjediagram: {area.name} sammenlignet med region og hele landet", "Pr. 10.000"),
                    chart_description="Personer på herberg pr. 10.000 indbyggere pr. kvartal")
+
+
+def as_in_chart(data: pd.DataFrame, rows: str, series: str) -> pd.DataFrame:
+    """A chart's figures as its table: a row per `rows`, a column per series in the legend's order
+    (not alphabetical, so the table reads like the chart beside it)."""
+    return data.pivot(index=rows, columns=series, values="text").reindex(columns=list(dict.fromkeys(data[series])))
 
 
 def breakdown_bars(published: Published, area: Area, indicator: str, key: str, period: str, section_id: str,
@@ -147,7 +153,7 @@ def monthly_flow(published: Published, area: Area) -> Section:
     flows = flows[flows["period"].isin(months)]
     data = flows.assign(series=flows["breakdown"].str.split("=").str[1].map(danish.label),
                         order=flows["period"].map({m: n for n, m in enumerate(months)}))
-    table = data.pivot(index="period", columns="series", values="text").reindex(months)
+    table = as_in_chart(data, "period", "series").reindex(months)
     table.index = [danish.period_label(m) for m in months]
     return Section(id="maanedlig", heading="Ind og ud hver måned", ids=("monthly_flow",),
                    explanation=texts.explanation("monthly_flow") + " Tilgang og afgang viser, om antallet på "
@@ -169,8 +175,7 @@ def housing_first_methods(published: Published, area: Area) -> Section:
                    explanation=texts.explanation("hf_persons") + " CTI er tidsbegrænset, ICM og ACT er længerevarende "
                                "støtte; ACT er et tværfagligt team.",
                    definition=texts.definitions()["hf_persons"],
-                   table=data.pivot(index="period_label", columns="group", values="text").reset_index(
-                       names="År").fillna("–"),
+                   table=as_in_chart(data, "period_label", "group").reset_index(names="År").fillna("–"),
                    chart=charts.grouped_bars(data[["period_label", "order", "group", "value", "text", "hidden", "base"]],
                                              "Borgere i Housing First-støtte efter metode",
                                              f"Søjlediagram pr. år: borgere med CTI, ICM og ACT i {area.name}",

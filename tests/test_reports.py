@@ -259,3 +259,23 @@ def test_a_long_chart_title_is_drawn_in_lines_a_phone_shows_whole():
         "Personer på herberg pr. 10.000 indbyggere,", "pr. kvartal"]
     long = "Nætter ud over refusionsgrænsen pr. 10.000 indbyggere, 2025 (de 25 højeste)"
     assert " ".join(title_lines(long)) == long and all(len(line) <= TITLE_LINE for line in title_lines(long))
+
+
+LEGEND_AND_HEADINGS = """id => [
+    Array.from(document.querySelectorAll('#chart-' + id + ' .role-legend-label text')).map(t => t.textContent),
+    Array.from(document.querySelectorAll('#' + id + ' thead th')).map(t => t.textContent)]"""
+
+
+def test_a_chart_table_has_the_legend_order_and_no_stray_column(small_run, browser):
+    """The table under a chart is read against the chart: its columns are the legend's series in the
+    legend's order (the area first, then its region and Denmark), and no pandas index column (an
+    empty column headed "series") precedes them."""
+    settings, _ = small_run
+    page, errors = open_page(browser, settings.published_dir / "municipality" / "101.html")
+    assert page.locator("tbody th").count() == 0
+    for section in ("udvikling", "maanedlig", "hf-metoder"):
+        legend, headings = page.evaluate(LEGEND_AND_HEADINGS, section)
+        assert len(legend) >= 3 and headings[1:] == legend, section
+    assert page.evaluate(LEGEND_AND_HEADINGS, "udvikling")[0] == ["København", "Region Hovedstaden", "Hele landet"]
+    assert errors == []
+    page.close()
