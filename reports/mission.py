@@ -47,12 +47,18 @@ class Mission:
         self.peers = conn.execute("select * from peer_comparison").df()
         self.peer_group = dict(conn.execute(
             "select municipality_code::varchar, peer_group from peer_groups").fetchall())
+        self._by_area: dict[tuple[str, str], list[dict]] | None = None
 
     def targets(self) -> pd.DataFrame:
         return self.progress.drop_duplicates("target_id")
 
-    def for_area(self, area: Area) -> pd.DataFrame:
-        return self.progress[(self.progress["level"] == area.level) & (self.progress["area_code"] == area.code)]
+    def for_area(self, area: Area) -> list[dict]:
+        """The area's targets as plain records, grouped once (each page looks up its own)."""
+        if self._by_area is None:
+            self._by_area = {}
+            for record in self.progress.to_dict("records"):
+                self._by_area.setdefault((record["level"], record["area_code"]), []).append(record)
+        return self._by_area.get((area.level, area.code), [])
 
     def area_name(self, level: str, code: str) -> str:
         return self.published.area(level, code).name
@@ -69,16 +75,17 @@ def breakdown_text(target: pd.Series) -> str:
     return f" ({danish.label(target['breakdown'].split('=', 1)[1])} år)" if target["breakdown"] else ""
 
 
-def progress_table(mission: Mission, rows: pd.DataFrame) -> pd.DataFrame:
+def progress_table(mission: Mission, rows: list[dict]) -> pd.DataFrame:
+    """Target progress records (rows of `target_progress`) as a reader's table."""
     return pd.DataFrame({
-        "Område": [mission.area_name(r.level, r.area_code) for r in rows.itertuples()],
-        "Udgangspunkt": [f"{value_text(r.indicator, r.baseline_value)} ({r.baseline_period})" for r in rows.itertuples()],
-        "Seneste": [f"{value_text(r.indicator, r.latest_value)}"
-                    + (f" ({danish.period_label(r.latest_period)})" if isinstance(r.latest_period, str) else "")
-                    for r in rows.itertuples()],
-        "Stien nu": [value_text(r.indicator, r.path_value) for r in rows.itertuples()],
-        "Mål": [f"{DIRECTION[r.direction]} {value_text(r.indicator, r.target_value)}" for r in rows.itertuples()],
-        "Status": [STATUS[r.status] for r in rows.itertuples()],
+        "Område": [mission.area_name(r["level"], r["area_code"]) for r in rows],
+        "Udgangspunkt": [f"{value_text(r['indicator'], r['baseline_value'])} ({r['baseline_period']})" for r in rows],
+        "Seneste": [f"{value_text(r['indicator'], r['latest_value'])}"
+                    + (f" ({danish.period_label(r['latest_period'])})" if isinstance(r["latest_period"], str) else "")
+                    for r in rows],
+        "Stien nu": [value_text(r["indicator"], r["path_value"]) for r in rows],
+        "Mål": [f"{DIRECTION[r['direction']]} {value_text(r['indicator'], r['target_value'])}" for r in rows],
+        "Status": [STATUS[r["status"]] for r in rows],
     })
 
 
@@ -114,12 +121,12 @@ def path_chart(mission: Mission, row: pd.Series, area: Area):
 def target_sections(mission: Mission, area: Area) -> list[Section]:
     """The area's own targets: one section each, with its path chart."""
     sections = []
-    for row in (r for _, r in mission.for_area(area).iterrows()):
+    for row in mission.for_area(area):
         sections.append(Section(
             id=f"maal-{row['target_id'].lower()}", heading=f"Fælles mål: {row['description']}",
             explanation=f"{goal_text(row)}. Ansvarlig: {row['owner']}. Status: {STATUS[row['status']].lower()}. "
                         f"{YEAR_AT_END}",
-            definition=texts.definitions()[row["indicator"]], table=progress_table(mission, row.to_frame().T),
+            definition=texts.definitions()[row["indicator"]], table=progress_table(mission, [row]),
             chart=path_chart(mission, row, area),
             chart_description=PATH_NOTE))
     return sections
@@ -133,13 +140,13 @@ def peer_section(mission: Mission, area: Area) -> Section | None:
     nation = mission.published.area("national", "DK")
     rows = []
     for peer in peers.sort_values("indicator").itertuples():
-        own = mission.published.series(area, peer.indicator).set_index("period")
-        national = mission.published.series(nation, peer.indicator).set_index("period")
+        own = mission.published.points(area, peer.indicator).get(peer.period)
+        national = mission.published.points(nation, peer.indicator).get(peer.period)
         rows.append({"Nøgletal": f"{texts.title(peer.indicator)} ({peer.period})",
-                     area.name: own["text"].get(peer.period, "–"),
+                     area.name: own.text if own else "–",
                      "Sammenlignelige kommuner (median)": f"{value_text(peer.indicator, peer.peer_median)} "
                                                           f"({peer.peers_with_value} af {peer.peers})",
-                     "Hele landet": national["text"].get(peer.period, "–")})
+                     "Hele landet": national.text if national else "–"})
     others = [a for a in mission.published.areas if a.level == "municipality" and a.code != area.code
               and mission.peer_group.get(a.code) == group]
     links = ", ".join(f'<a href="{escape(a.code)}.html">{escape(a.name)}</a>' for a in others)
@@ -169,7 +176,7 @@ def mission_sections(mission: Mission) -> list[Section]:
             html = (f"<p>Kommuner bagud ({len(behind)}):</p><ul class=\"areas\">{links}</ul>" if len(behind)
                     else "<p>Ingen kommuner er bagud.</p>")
         else:
-            table = progress_table(mission, rows)
+            table = progress_table(mission, rows.to_dict("records"))
             if target["level"] == "national" or len(rows) == 1:
                 first = rows.iloc[0]
                 chart = path_chart(mission, first, mission.published.area(first["level"], first["area_code"]))

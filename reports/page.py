@@ -90,12 +90,9 @@ def without_empty_charts(section: Section) -> Section:
     return section
 
 
-def symbols_used(sections: list[Section]) -> list[tuple[str, str]]:
+def symbols_used(tables: list[list[list]]) -> list[tuple[str, str]]:
     """The marks (<5, ×, skjult, for tidligt, –) that appear in the page's tables, each with its meaning."""
-    cells = set()
-    for section in sections:
-        if section.table is not None:
-            cells |= {str(v) for v in section.table.to_numpy().ravel()}
+    cells = {str(cell) for rows in tables for row in rows for cell in row}
     return [(symbol, meaning) for symbol, meaning in SYMBOLS.items() if symbol in cells]
 
 
@@ -110,12 +107,12 @@ def script_json(value) -> str:
 CELL_TEXT = str.maketrans({"\t": "\\t", "\n": "\\n", "\r": "\\r", "<": "&lt;", ">": "&gt;", "&": "&amp;"})
 
 
-def table_html(table: pd.DataFrame) -> str:
-    """A page table as pandas' `to_html(index=False, border=0)` writes it. Tables hold text only (figures
-    are formatted for reading); writing them directly is a tenth of pandas' formatting per cell, which
-    was a tenth of a page's time. Anything else (a number, a missing value) goes through pandas.
+def table_html(table: pd.DataFrame, rows: list[list]) -> str:
+    """A page table (its cells: `rows`) as pandas' `to_html(index=False, border=0)` writes it. Tables
+    hold text only (figures are formatted for reading); writing them directly is a tenth of pandas'
+    formatting per cell, which was a tenth of a page's time. Anything else (a number, a missing
+    value) goes through pandas.
     A pivot's column name ("series") is not a heading: pandas wrote it as an empty first column."""
-    rows = table.to_numpy(dtype=object).tolist()
     names = [str(name) for name in table.columns]
     if not all(isinstance(name, str) for name in table.columns) or \
             not all(isinstance(cell, str) for row in rows for cell in row):
@@ -132,12 +129,13 @@ def render(path: Path, title: str, lead: str, sections: list[Section], footer: s
     sections = [without_empty_charts(s) for s in sections]
     charts = {f"chart-{s.id}": s.chart if isinstance(s.chart, dict) else s.chart.to_dict(validate=False)
               for s in sections if s.chart is not None}
+    cells = [s.table.to_numpy(dtype=object).tolist() if s.table is not None else None for s in sections]
     html = TEMPLATES.get_template("page.html").render(
         title=title, lead=lead, footer=footer, root=root, download=download,
-        symbols=symbols_used(sections),
+        symbols=symbols_used([rows for rows in cells if rows is not None]),
         sections=[{**s.__dict__, "html": Markup(s.html),
-                   "table": Markup(table_html(s.table)) if s.table is not None else ""}
-                  for s in sections],
+                   "table": Markup(table_html(s.table, rows)) if rows is not None else ""}
+                  for s, rows in zip(sections, cells)],
         embed_options=Markup(json.dumps(EMBED_OPTIONS, ensure_ascii=False)),
         charts_json=Markup(script_json(charts)) if charts else "",
     )

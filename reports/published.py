@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Callable
+from typing import Callable, NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -28,6 +28,19 @@ SERIES_COLUMNS = ["period", "period_label", "order", "breakdown", "value", "text
 SERIES_SOURCES = {"period": "period", "period_label": "period_label", "breakdown": "breakdown", "value": "shown",
                   "text": "text", "hidden": "hidden", "base": "base"}
 EMPTY_SERIES = pd.DataFrame({column: [] for column in SERIES_COLUMNS})
+
+
+class Point(NamedTuple):
+    """One published figure of a series, as plain values: what a page's tables and notes read
+    (a small pandas frame per look-up was most of a page's time). `value` is NaN when not shown."""
+    period: str
+    period_label: str
+    order: int
+    breakdown: str
+    value: float
+    text: str
+    hidden: str
+    base: str
 
 
 @dataclass(frozen=True)
@@ -108,6 +121,7 @@ class Published:
         self.areas = self._areas(conn)
         self.rates = RateCoverage.read(conn)
         self._series: dict[tuple, pd.DataFrame] = {}
+        self._columns: dict[str, dict[str, list]] = {}
         self._memo: dict[str, pd.DataFrame] = {}
 
     def _areas(self, conn) -> list[Area]:
@@ -137,6 +151,24 @@ class Published:
         if key not in self._series:
             self._series[key] = self._build_series(area, indicator, periods, breakdown)
         return self._series[key].copy(deep=False)
+
+    def points(self, area: Area, indicator: str, periods: str = "year") -> dict[str, Point]:
+        """An indicator's figures for an area without a breakdown, by period, in period order."""
+        return {point.period: point for point in self._points("one", area, indicator, periods) if point.breakdown == ""}
+
+    def breakdown_points(self, area: Area, indicator: str, periods: str = "year") -> list[Point]:
+        """Every figure of an indicator for an area, each breakdown's too, in series order; `order`
+        counts all of them (as `series(..., breakdown=None)`)."""
+        return self._points("all", area, indicator, periods)
+
+    def _points(self, rows: str, area: Area, indicator: str, periods: str) -> list[Point]:
+        bounds = self.series_bounds.get((area.level, area.code, indicator, periods))
+        if bounds is None:
+            return []
+        if rows not in self._columns:     # once per worker, not in the parent before the fork
+            self._columns[rows] = {c: self.series_rows[rows][c].tolist() for c in Point._fields}
+        columns = self._columns[rows]
+        return list(map(Point._make, zip(*(columns[c][bounds[0]:bounds[1]] for c in Point._fields))))
 
     def _build_series(self, area: Area, indicator: str, periods: str, breakdown: str | None) -> pd.DataFrame:
         bounds = self.series_bounds.get((area.level, area.code, indicator, periods))

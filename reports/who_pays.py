@@ -5,11 +5,13 @@ what Housing First support costs. Built from published figures and the rates' co
 
 from __future__ import annotations
 
+import math
+
 import pandas as pd
 
 from reports import charts, danish, texts
 from reports.page import Section
-from reports.published import Area, Published
+from reports.published import Area, Point, Published
 
 CAP_START, CAP_CHANGE = "2023-Q4", "2026-Q2"
 SHELTER_KRONER = ["shelter_cost_dkk", "state_refund_dkk", "municipal_net_cost_dkk", "cost_beyond_refund_cap_dkk",
@@ -22,58 +24,63 @@ LIST_PRICES = ("Beløbene er herbergernes takster (listepriser) gange nætterne 
                "udgifter til sagsbehandling, bolig og anden støtte er ikke med.")
 
 
-def unit(values: pd.Series) -> tuple[float, str]:
+def unit(values) -> tuple[float, str]:
     """Chart amounts in millions when they reach a million, else in thousands."""
-    top = values.abs().max()
-    return (1e6, "Mio. kr.") if pd.notna(top) and top >= 1e6 else (1e3, "1.000 kr.")
+    top = max((abs(v) for v in values if v == v), default=None)
+    return (1e6, "Mio. kr.") if top is not None and top >= 1e6 else (1e3, "1.000 kr.")
 
 
-def part(series: pd.DataFrame, name: str, scale: float, periods: pd.Series, value=None, text=None) -> pd.DataFrame:
+def part(name: str, points: list[Point], scale: float, values: list[float] | None = None,
+         texts_shown: list[str] | None = None) -> list[dict]:
     """One stacked part per quarter; a hidden or uncomputable figure is a stub with its mark, not 0."""
-    rows = series.set_index("period").reindex(periods)
-    value = rows["value"] if value is None else value
-    text = rows["text"] if text is None else text
-    marked = rows["hidden"].where(rows["hidden"] != "", rows["text"].where(rows["text"] == "–", ""))
-    return pd.DataFrame({"period_label": rows["period_label"].to_numpy(), "order": rows["order"].to_numpy(),
-                         "group": name, "value": (value / scale).to_numpy(), "text": text.to_numpy(),
-                         "hidden": marked.fillna("").to_numpy(), "base": ""})
+    values = [p.value for p in points] if values is None else values
+    texts_shown = [p.text for p in points] if texts_shown is None else texts_shown
+    return [{"period_label": p.period_label, "order": p.order, "group": name, "value": value / scale, "text": text,
+             "hidden": p.hidden or ("–" if p.text == "–" else ""), "base": ""}
+            for p, value, text in zip(points, values, texts_shown)]
 
 
-def one_stub_per_hidden_quarter(data: pd.DataFrame) -> pd.DataFrame:
+def one_stub_per_hidden_quarter(rows: list[dict]) -> list[dict]:
     """A quarter with a hidden part is one grey stub with one mark: stacked stubs would print their
     marks on top of each other, and the parts shown would not add up to the gross cost."""
-    hidden = data.groupby("period_label")["hidden"].transform(lambda marks: next((m for m in marks if m), ""))
-    collapsed = data[hidden != ""].drop_duplicates("period_label").assign(hidden=hidden[hidden != ""], value=None,
-                                                                          text=hidden[hidden != ""])
-    return pd.concat([data[hidden == ""], collapsed], ignore_index=True).sort_values(["order"], kind="stable")
+    marks: dict[str, str] = {}
+    for row in rows:
+        if row["hidden"]:
+            marks.setdefault(row["period_label"], row["hidden"])
+    stubs: dict[str, dict] = {}
+    for row in rows:
+        if row["period_label"] in marks and row["period_label"] not in stubs:
+            mark = marks[row["period_label"]]
+            stubs[row["period_label"]] = {**row, "value": None, "text": mark, "hidden": mark}
+    shown = [row for row in rows if row["period_label"] not in marks]
+    return sorted(shown + list(stubs.values()), key=lambda row: row["order"])
 
 
 def shelter_costs(published: Published, area: Area) -> Section:
-    quarters = {i: published.series(area, i, periods="quarter") for i in SHELTER_KRONER}
-    cost = quarters["shelter_cost_dkk"]
-    periods = cost.loc[cost["period"] >= CAP_START, "period"]
-    by_period = {i: s.set_index("period").reindex(periods) for i, s in quarters.items()}
-    net, beyond = by_period["municipal_net_cost_dkk"], by_period["cost_beyond_refund_cap_dkk"]
-    scale, axis = unit(by_period["shelter_cost_dkk"]["value"])
-    within = (net["value"] - beyond["value"])
-    data = pd.concat([
-        part(quarters["state_refund_dkk"], PARTS[0], scale, periods),
-        part(quarters["municipal_net_cost_dkk"], PARTS[1], scale, periods, value=within,
-             text=within.map(lambda v: "–" if pd.isna(v) else danish.kroner(v))),
-        part(quarters["cost_beyond_refund_cap_dkk"], PARTS[2], scale, periods)], ignore_index=True)
-    data = one_stub_per_hidden_quarter(data)
-    table = pd.DataFrame({"Kvartal": [danish.period_label(p) for p in periods]})
-    for indicator in SHELTER_KRONER:
-        table[texts.title(indicator)] = by_period[indicator]["text"].fillna("–").to_numpy()
+    quarters = {i: published.points(area, i, periods="quarter") for i in SHELTER_KRONER}
+    periods = [p for p in quarters["shelter_cost_dkk"] if p >= CAP_START]
+    # Every indicator has every period (an asset check); a gap would show as «–».
+    by_period = {i: [points.get(p) or Point(p, danish.period_label(p), 0, "", math.nan, "–", "", "") for p in periods]
+                 for i, points in quarters.items()}
+    scale, axis = unit(p.value for p in by_period["shelter_cost_dkk"])
+    within = [net.value - beyond.value for net, beyond in
+              zip(by_period["municipal_net_cost_dkk"], by_period["cost_beyond_refund_cap_dkk"])]
+    data = pd.DataFrame(one_stub_per_hidden_quarter([
+        *part(PARTS[0], by_period["state_refund_dkk"], scale),
+        *part(PARTS[1], by_period["municipal_net_cost_dkk"], scale, values=within,
+              texts_shown=["–" if v != v else danish.kroner(v) for v in within]),
+        *part(PARTS[2], by_period["cost_beyond_refund_cap_dkk"], scale)]),
+        columns=["period_label", "order", "group", "value", "text", "hidden", "base"])
+    table = pd.DataFrame({"Kvartal": [danish.period_label(p) for p in periods],
+                          **{texts.title(i): [p.text for p in by_period[i]] for i in SHELTER_KRONER}})
     change = danish.period_label(CAP_CHANGE)
     marker = (change, "90 nætter fra 1. april 2026") if change in set(data["period_label"]) else None
-    shift = by_period["cap_change_cost_shift_dkk"]
-    shifted = shift[shift["value"].notna() & (shift.index >= CAP_CHANGE)]
-    latest_shift = (f" Seneste kvartal med tal, {danish.period_label(shifted.index[-1])}, flyttede faldet til 90 nætter "
-                    f"{shifted['text'].iloc[-1]} fra staten til "
+    shifted = [p for p in by_period["cap_change_cost_shift_dkk"] if p.value == p.value and p.period >= CAP_CHANGE]
+    latest_shift = (f" Seneste kvartal med tal, {shifted[-1].period_label}, flyttede faldet til 90 nætter "
+                    f"{shifted[-1].text} fra staten til "
                     f"{'kommunen' if area.level == 'municipality' else 'kommunerne'} (kolonnen «"
                     f"{texts.title('cap_change_cost_shift_dkk')}» i tabellen)."
-                    if len(shifted) else "")
+                    if shifted else "")
     return Section(
         id="hvem-betaler", heading="Hvem betaler? Udgiften til herbergsophold pr. kvartal", ids=tuple(SHELTER_KRONER),
         explanation="Kommunen betaler herberget en takst for hver nat, dens borgere sover der. Staten betaler "
@@ -94,21 +101,20 @@ def shelter_costs(published: Published, area: Area) -> Section:
 
 
 def housing_first_costs(published: Published, area: Area) -> Section:
-    rows = published.series(area, "hf_cost_dkk", breakdown=None)
-    methods = rows[rows["breakdown"].str.startswith("method=")]
-    scale, axis = unit(rows["value"])
-    data = methods.assign(group=pd.Categorical(methods["breakdown"].str.split("=").str[1], METHODS),
-                          value=methods["value"] / scale,
-                          hidden=methods["hidden"].where(methods["hidden"] != "",
-                                                         methods["text"].where(methods["text"] == "–", ""))
-                          ).sort_values(["order", "group"])
-    data["group"] = data["group"].astype(str)
-    table = data.pivot(index="period", columns="group", values="text").reindex(columns=METHODS)
-    total = rows[rows["breakdown"] == ""].set_index("period")["text"]
-    shelter = published.series(area, "municipal_net_cost_dkk").set_index("period")["text"]
-    table["I alt"] = total.reindex(table.index).to_numpy()
-    table[f"Til sammenligning: {texts.title('municipal_net_cost_dkk').lower()}"] = \
-        shelter.reindex(table.index).to_numpy()
+    points = published.breakdown_points(area, "hf_cost_dkk")
+    methods = [p for p in points if p.breakdown.startswith("method=")]
+    scale, axis = unit(p.value for p in points)
+    data = pd.DataFrame([(p.period_label, p.order, p.breakdown.split("=")[1], p.value / scale, p.text,
+                          p.hidden or ("–" if p.text == "–" else ""), p.base) for p in methods],
+                        columns=["period_label", "order", "group", "value", "text", "hidden", "base"])
+    years = sorted({p.period for p in methods})
+    texts_by = {(p.period, p.breakdown): p.text for p in points}
+    shelter = published.points(area, "municipal_net_cost_dkk")
+    table = pd.DataFrame({"År": years, **{method: [texts_by.get((year, f"method={method}")) for year in years]
+                                          for method in METHODS},
+                          "I alt": [texts_by.get((year, "")) for year in years],
+                          f"Til sammenligning: {texts.title('municipal_net_cost_dkk').lower()}":
+                              [shelter[year].text if year in shelter else None for year in years]})
     return Section(
         id="hf-udgift", heading="Hvem betaler? Housing First-støtten ved siden af", ids=("hf_cost_dkk",),
         explanation="Det, kommunen bruger på CTI-, ICM- og ACT-støtte pr. år, ved siden af dens nettoudgift til "
@@ -116,8 +122,7 @@ def housing_first_costs(published: Published, area: Area) -> Section:
                     "herberg; tallene viser udgifterne, ikke hvad støtten sparer. " + LIST_PRICES
                     + published.rates.note("method"),
         definition=f"{texts.title('hf_cost_dkk')}: {texts.definitions()['hf_cost_dkk']}",
-        table=table.reset_index(names="År").fillna("–"),
-        chart=charts.grouped_bars(data[["period_label", "order", "group", "value", "text", "hidden", "base"]],
-                                  "Udgift til Housing First-støtte pr. år, efter metode",
+        table=table.fillna("–"),
+        chart=charts.grouped_bars(data, "Udgift til Housing First-støtte pr. år, efter metode",
                                   f"Søjlediagram pr. år: udgiften til CTI, ICM og ACT i {area.name}", axis),
         chart_description="Udgiften til Housing First-støtte pr. år efter metode")
