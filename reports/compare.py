@@ -74,11 +74,10 @@ def every_municipal_figure(published: Published, population: dict) -> pd.DataFra
             continue
 
         def latest(indicator):
-            series = published.series(area, indicator).set_index("period")
-            if year not in series.index:
+            point = published.points(area, indicator).get(year)
+            if point is None:
                 return None, "–", ""
-            row = series.loc[year]
-            return (None if pd.isna(row["value"]) else float(row["value"])), row["text"], row["hidden"]
+            return (None if pd.isna(point.value) else float(point.value)), point.text, point.hidden
 
         persons, persons_text, _ = latest("persons_in_shelter")
         per_10k, per_10k_text, per_10k_hidden = latest("persons_in_shelter_per_10k")

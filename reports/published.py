@@ -86,20 +86,18 @@ class Published:
         frame["shown"] = frame["value"].where((frame["status"] == "ok") & (frame["suppression"] == ""))
         labels = {p: danish.period_label(p) for p in frame["period"].unique()}
         frame["period_label"] = frame["period"].map(labels)
-        styles = {i: texts.figure_style(i) for i in frame["indicator"].unique()}
-        shares, decimals, counted, amounts = (frame["indicator"].map({i: style[n] for i, style in styles.items()})
-                                              for n in range(4))
+        indicators = frame["indicator"].tolist()
+        styles = {i: texts.figure_style(i) for i in set(indicators)}
         # Plain lists: iterating a pandas column boxes every element, 3x the formatting itself.
-        frame["text"] = [danish.figure_text(v, s, st, share, d, c, a) for v, s, st, share, d, c, a in
-                         zip(*(column.tolist() for column in (frame["value"], frame["suppression"], frame["status"],
-                                                              shares, decimals, counted, amounts)))]
+        frame["text"] = [danish.figure_text(v, s, st, *styles[i]) for v, s, st, i in
+                         zip(frame["value"].tolist(), frame["suppression"].tolist(), frame["status"].tolist(),
+                             indicators)]
         # A figure hidden by disclosure control is drawn as a marked stub with its mark, never as 0.
         frame["hidden"] = frame["text"].where(frame["suppression"] != "", "")
         frame["base"] = [f"af {danish.number(d)} {texts.BASES[i]}" if i in texts.BASES and d == d and d is not None
                          and st == "ok" and not sup else "" for i, d, st, sup in
                          zip(*(frame[c].tolist() for c in ("indicator", "denominator", "status", "suppression")))]
         self.frame = frame
-        self.by_area = dict(tuple(frame.groupby(["level", "area_code"])))
         # Each series pages ask for is a slice of one frame in series order (a page asks for dozens;
         # filtering the whole frame per ask was the report's main cost, and building each small
         # frame anew was 5x a slice). `order` counts from 0 in each series, of all its breakdowns
@@ -140,9 +138,6 @@ class Published:
 
     def area(self, level: str, code: str) -> Area:
         return next(a for a in self.areas if a.level == level and a.code == code)
-
-    def rows(self, area: Area) -> pd.DataFrame:
-        return self.by_area.get((area.level, area.code), self.frame.iloc[0:0])
 
     def series(self, area: Area, indicator: str, periods: str = "year", breakdown: str | None = "") -> pd.DataFrame:
         """One indicator for an area: period, label, order, value (NaN when not shown), text, hidden,
