@@ -116,7 +116,7 @@ def bench_scale(work: Path, scale: float, with_incremental: bool) -> dict:
               "four": four,
               "bytes": sum(f.stat().st_size for f in data.rglob("*.csv"))}
     if with_incremental:
-        print(f"== {scale:g}x: incremental runs (last quarter held back, then added, then nothing new)",
+        print(f"== {scale:g}x: incremental runs (last quarter held back, then added, then nothing new, then one corrected row)",
               file=sys.stderr, flush=True)
         result["incremental"] = incremental.bench_incremental(work, data, scale, home, measure)
     return result
@@ -183,7 +183,7 @@ def main(argv: list[str] | None = None) -> int:
                         help="where landing folders and warehouses go (default /tmp/hfmon-benchmarks)")
     parser.add_argument("--readme", type=Path, default=README, help="file whose results table is replaced")
     parser.add_argument("--no-incremental", action="store_true",
-                        help="skip the incremental runs (three more pipeline runs per scale)")
+                        help="skip the incremental runs (four more pipeline runs per scale)")
     args = parser.parse_args(argv)
     args.work.mkdir(parents=True, exist_ok=True)
     results = [bench_scale(args.work, scale, not args.no_incremental) for scale in args.scales]
