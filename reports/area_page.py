@@ -61,7 +61,7 @@ def headline(published: Published, area: Area) -> Section:
         rows.append({"": texts.title(indicator),
                      previous: with_base(before.text, before.base) if before else "–",
                      year: with_base(now.text, now.base) if now else "–",
-                     "Ændring": change_text(indicator, before and before.value, now and now.value)})
+                     "Ændring": change_text(indicator, before.value if before else None, now.value if now else None)})
     return Section(id="noegletal", heading=f"Nøgletal {year}", table=pd.DataFrame(rows), ids=tuple(HEADLINE),
                    explanation=f"De vigtigste tal for {area.name} i {year}, sammenlignet med året før.",
                    definition="Se definitionen under hvert afsnit nedenfor.")
@@ -120,11 +120,11 @@ def refund_cap(published: Published, area: Area) -> Section:
     """Nights beyond the refund cap per quarter since the cap began (2023-Q4), the 90-night cap from
     2026-04-01 marked; persons and the share of nights in the table."""
     indicators = ["nights_beyond_refund_cap", "persons_beyond_refund_cap", "nights_beyond_refund_cap_share"]
-    quarters = {i: published.points(area, i, periods="quarter") for i in indicators}
-    nights = [p for p in quarters["nights_beyond_refund_cap"].values() if p.period >= CAP_START]
+    nights = [p for p in published.points(area, "nights_beyond_refund_cap", periods="quarter").values()
+              if p.period >= CAP_START]
     table = pd.DataFrame({"Kvartal": [p.period_label for p in nights],
-                          **{texts.title(i): [points[p.period].text if p.period in points else "–" for p in nights]
-                             for i, points in quarters.items()}})
+                          **{texts.title(i): [published.text(area, i, p.period, periods="quarter") for p in nights]
+                             for i in indicators}})
     change = danish.period_label(CAP_CHANGE)
     marker = (change, "90 nætter fra 1. april 2026") if change in {p.period_label for p in nights} else None
     return Section(id="refusion", heading="Nætter ud over refusionsgrænsen, pr. kvartal",
@@ -229,8 +229,5 @@ def area_sections(published: Published, area: Area, mission: Mission) -> list[Se
 
 
 def count_note(published: Published, area: Area, year: str) -> str:
-    per_10k, youth = (published.points(area, i).get(year) for i in ("homeless_count_per_10k",
-                                                                    "homeless_count_youth_share"))
-    per_10k, youth = (point.text if point else "–" for point in (per_10k, youth))
-    return (f" {texts.title('homeless_count_per_10k')}: {per_10k}. {texts.title('homeless_count_youth_share')}: "
-            f"{youth}.")
+    return "".join(f" {texts.title(i)}: {published.text(area, i, year)}."
+                   for i in ("homeless_count_per_10k", "homeless_count_youth_share"))

@@ -140,13 +140,11 @@ def peer_section(mission: Mission, area: Area) -> Section | None:
     nation = mission.published.area("national", "DK")
     rows = []
     for peer in peers.sort_values("indicator").itertuples():
-        own = mission.published.points(area, peer.indicator).get(peer.period)
-        national = mission.published.points(nation, peer.indicator).get(peer.period)
         rows.append({"Nøgletal": f"{texts.title(peer.indicator)} ({peer.period})",
-                     area.name: own.text if own else "–",
+                     area.name: mission.published.text(area, peer.indicator, peer.period),
                      "Sammenlignelige kommuner (median)": f"{value_text(peer.indicator, peer.peer_median)} "
                                                           f"({peer.peers_with_value} af {peer.peers})",
-                     "Hele landet": national.text if national else "–"})
+                     "Hele landet": mission.published.text(nation, peer.indicator, peer.period)})
     others = [a for a in mission.published.areas if a.level == "municipality" and a.code != area.code
               and mission.peer_group.get(a.code) == group]
     links = ", ".join(f'<a href="{escape(a.code)}.html">{escape(a.name)}</a>' for a in others)

@@ -151,6 +151,11 @@ class Published:
         """An indicator's figures for an area without a breakdown, by period, in period order."""
         return {point.period: point for point in self._points("one", area, indicator, periods) if point.breakdown == ""}
 
+    def text(self, area: Area, indicator: str, period: str, periods: str = "year") -> str:
+        """A figure as a reader sees it, or «–» when the area has none for the period."""
+        point = self.points(area, indicator, periods).get(period)
+        return point.text if point else "–"
+
     def breakdown_points(self, area: Area, indicator: str, periods: str = "year") -> list[Point]:
         """Every figure of an indicator for an area, each breakdown's too, in series order; `order`
         counts all of them (as `series(..., breakdown=None)`)."""
