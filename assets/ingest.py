@@ -20,8 +20,9 @@ import pandas as pd
 from dagster_duckdb import DuckDBResource
 
 from assets.cpr_guard import batches, each_file_on_error, refuse_files_with_cpr
-from assets.delivery_files import (DIGEST_TAG, FILE_COLUMNS, describe, editor_lines, file_hash, landing_digest,
-                                   scanned_rejects, text_scan, write_digest_record)
+from assets.delivery_files import (DIGEST_TAG, FILE_COLUMNS, describe, editor_lines, file_hash, file_state,
+                                   landing_digest, recalled_descriptions, scanned_rejects, text_scan,
+                                   write_digest_record)
 from assets.reference import municipalities_table, shelters_table
 from checks.contract import DELIVERED, Dataset, quote_identifier
 from pipelines.resources import HomeFolder, LandingFolder, PublishedFolder, table_exists
@@ -36,9 +37,28 @@ def list_delivery_files(conn, root) -> None:
               for dataset in DELIVERED
               for path in sorted((root / dataset.name).glob("*"))
               if not path.name.startswith(".")]
+    version = code_version(*INGEST_CODE)
+    recalled = recalled_descriptions(conn, version)
+
+    def described(path: Path, source_file: str, dataset: Dataset, root: Path) -> tuple[str | None, dict]:
+        state = file_state(path)     # before the read: a write during it leaves another state
+        return state, recalled.get((str(path.absolute()), state)) or describe(path, source_file, dataset, root)
+
     with ThreadPoolExecutor(max_workers=os.cpu_count()) as pool:
-        records = list(pool.map(lambda file: describe(*file), listed))
-    register_files(conn, records)
+        found = list(pool.map(lambda file: described(*file), listed))
+    register_files(conn, [record for _, record in found])
+    remember_descriptions(conn, [(str(file[0].absolute()), state, record)
+                                 for file, (state, record) in zip(listed, found) if state], version)
+
+
+def remember_descriptions(conn, described: list[tuple[str, str, dict]], version: str) -> None:
+    """Each regular file's row of `delivery_files` as `describe` gave it, by its path and state."""
+    conn.execute("create or replace table described_files (path varchar, state varchar, version varchar, record varchar)")
+    if described:
+        conn.register("described_now", pd.DataFrame(
+            [(path, state, version, json.dumps(record, default=str)) for path, state, record in described]))
+        conn.execute("insert into described_files select * from described_now")
+        conn.unregister("described_now")
 
 
 def register_files(conn, records: list[dict]) -> None:

@@ -216,3 +216,40 @@ def test_only_changed_contents_are_judged_and_the_problems_equal_a_full_run(smal
     overlapping_y = overlaps(scratch.warehouse)
     assert valid(scratch.warehouse, overlapping_x) == overlapping_x - overlapping_y != set()
     assert {f for f, _ in overlapping_y - overlapping_x} - {f"shelter_stays/{middle.name}"}
+
+
+def test_a_file_is_read_again_only_when_it_changed(small_landing, tmp_path, monkeypatch):
+    """Listing the deliveries reads a file to its end (sha256, lines) only when its state (inode,
+    size, modification and change times) is not that of the last listing; a file changed in place,
+    even to the same size, is read again and gets its new content's hash."""
+    import hashlib
+    import time
+
+    import assets.ingest as ingest
+
+    landing = shutil.copytree(small_landing, tmp_path / "landing")
+    time.sleep(2.1)        # a file changed in the last two seconds is read whatever its state
+    read = []
+    describe = ingest.describe
+    monkeypatch.setattr(ingest, "describe", lambda path, *rest: read.append(path.name) or describe(path, *rest))
+    with duckdb.connect(str(tmp_path / "warehouse.duckdb")) as conn:
+        conn.execute(f"create table shelters as select shelter_id from '{landing}/reference/shelters.csv'")
+        conn.execute(f"create table municipalities as select municipality_code from "
+                     f"'{landing}/reference/municipalities.csv'")
+        ingest.list_delivery_files(conn, landing)
+        first = conn.execute("select source_file, sha256, status from delivery_files order by all").fetchall()
+        assert len(read) == len(first) > 20
+        read.clear()
+        ingest.list_delivery_files(conn, landing)
+        assert read == []
+        assert conn.execute("select source_file, sha256, status from delivery_files order by all").fetchall() == first
+        corrected = sorted((landing / "shelter_stays").glob("*.csv"))[0]
+        text = corrected.read_text()
+        changed = text.replace(",M\n", ",F\n", 1) if ",M\n" in text else text.replace(",F\n", ",M\n", 1)
+        assert changed != text and len(changed) == len(text)
+        corrected.write_text(changed)
+        ingest.list_delivery_files(conn, landing)
+        assert read == [corrected.name]
+        sha = conn.execute("select sha256 from delivery_files where source_file = ?",
+                           [f"shelter_stays/{corrected.name}"]).fetchall()[0][0]
+        assert sha == hashlib.sha256(changed.encode()).hexdigest()
