@@ -47,8 +47,11 @@ def list_delivery_files(conn, root) -> None:
     with ThreadPoolExecutor(max_workers=os.cpu_count()) as pool:
         found = list(pool.map(lambda file: described(*file), listed))
     register_files(conn, [record for _, record in found])
+    # Only files that were read: a refusal by name alone costs nothing to repeat, and a name that
+    # looks like a CPR number must not be kept (the row's own path is redacted, the key would not be).
     remember_descriptions(conn, [(str(file[0].absolute()), state, record)
-                                 for file, (state, record) in zip(listed, found) if state], version)
+                                 for file, (state, record) in zip(listed, found) if state and record["sha256"]],
+                          version)
 
 
 def remember_descriptions(conn, described: list[tuple[str, str, dict]], version: str) -> None:
