@@ -40,26 +40,25 @@ def list_delivery_files(conn, root) -> None:
     version = code_version(*INGEST_CODE)
     recalled = recalled_descriptions(conn, version)
 
-    def described(path: Path, source_file: str, dataset: Dataset, root: Path) -> tuple[str | None, dict]:
-        state = file_state(path)     # before the read: a write during it leaves another state
-        return state, recalled.get((str(path.absolute()), state)) or describe(path, source_file, dataset, root)
+    def described(path: Path, source_file: str, dataset: Dataset, root: Path) -> tuple[tuple, dict]:
+        # The state before the read: a write during it leaves another state.
+        key = (str(path.absolute()), file_state(path))
+        return key, recalled.get(key) or describe(path, source_file, dataset, root)
 
     with ThreadPoolExecutor(max_workers=os.cpu_count()) as pool:
         found = list(pool.map(lambda file: described(*file), listed))
     register_files(conn, [record for _, record in found])
     # Only files that were read: a refusal by name alone costs nothing to repeat, and a name that
     # looks like a CPR number must not be kept (the row's own path is redacted, the key would not be).
-    remember_descriptions(conn, [(str(file[0].absolute()), state, record)
-                                 for file, (state, record) in zip(listed, found) if state and record["sha256"]],
-                          version)
+    remember_descriptions(conn, [(key, record) for key, record in found if key[1] and record["sha256"]], version)
 
 
-def remember_descriptions(conn, described: list[tuple[str, str, dict]], version: str) -> None:
+def remember_descriptions(conn, described: list[tuple[tuple[str, str], dict]], version: str) -> None:
     """Each regular file's row of `delivery_files` as `describe` gave it, by its path and state."""
     conn.execute("create or replace table described_files (path varchar, state varchar, version varchar, record varchar)")
     if described:
         conn.register("described_now", pd.DataFrame(
-            [(path, state, version, json.dumps(record, default=str)) for path, state, record in described]))
+            [(path, state, version, json.dumps(record, default=str)) for (path, state), record in described]))
         conn.execute("insert into described_files select * from described_now")
         conn.unregister("described_now")
 

@@ -17,13 +17,10 @@ HEADLINE = ["persons_in_shelter", "persons_in_shelter_per_10k", "new_episodes", 
             "action_plan_within_30_days_share", "hf_persons", "municipal_net_cost_dkk"]
 
 
-CHART_COLUMNS = ["period_label", "order", "value", "text", "hidden", "base"]
-
-
 def chart_rows(named: Iterable[tuple[str, Point]], column: str = "group") -> pd.DataFrame:
     """Figures as one chart frame, each under its series' name in `column` (the legend)."""
     return pd.DataFrame([(p.period_label, p.order, name, p.value, p.text, p.hidden, p.base) for name, p in named],
-                        columns=[*CHART_COLUMNS[:2], column, *CHART_COLUMNS[2:]])
+                        columns=["period_label", "order", column, "value", "text", "hidden", "base"])
 
 
 def year_table(published: Published, area: Area, indicators: list[str]) -> pd.DataFrame:
